@@ -1,0 +1,24 @@
+//! The client-sessions v0.8 cookie codec, free of any Node.js binding so that `cargo test` runs it
+//! directly.
+//!
+//! A cookie value is `b64(iv) . b64(ciphertext) . createdAt . duration . b64(mac)`, where the
+//! plaintext is `cookieName=JSON`, the cipher is AES-CBC with PKCS#7 padding and the MAC is an
+//! HMAC over `iv . ciphertext . createdAt . duration` (raw bytes for the first two fields).
+#![deny(clippy::all)]
+#![forbid(unsafe_code)]
+
+mod algorithm;
+mod base64url;
+mod codec;
+mod decoded;
+mod error;
+mod header;
+mod keys;
+mod wire;
+
+pub use algorithm::{EncryptionAlgorithm, SignatureAlgorithm};
+pub use codec::{Codec, CodecConfig, MAX_COOKIE_VALUE_LEN, MAX_TIMESTAMP};
+pub use decoded::{DecodeStatus, Decoded, InvalidReason};
+pub use error::{ConfigError, EncodeError};
+pub use header::cookie_values;
+pub use keys::{derive_keys, KeyMaterial};

@@ -1,0 +1,191 @@
+//! `NativeCodec`: one object per cookie name, holding keys prepared at construction, with one
+//! native call per cookie for each operation.
+
+use client_sessions_core::{
+  derive_keys, Codec, CodecConfig, Decoded, EncryptionAlgorithm, KeyMaterial, SignatureAlgorithm,
+};
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+use zeroize::Zeroizing;
+
+use crate::convert::{coded, millis, now_millis, CodedError};
+
+/// One key set: a `secret` to derive both keys from, or both raw keys.
+#[napi(object, object_to_js = false)]
+pub struct KeySetInput {
+  pub secret: Option<Buffer>,
+  pub encryption_key: Option<Buffer>,
+  pub signature_key: Option<Buffer>,
+}
+
+#[napi(object, object_to_js = false)]
+pub struct NativeCodecOptions {
+  pub cookie_name: String,
+  pub encryption_algorithm: String,
+  pub signature_algorithm: String,
+  /// The first set makes new cookies; all are accepted when reading.
+  pub keys: Vec<KeySetInput>,
+  /// Milliseconds before expiry within which a valid cookie is reported as `refresh`.
+  pub active_duration: f64,
+}
+
+// Only ever returned to JavaScript, so it needs no conversion from a JavaScript object.
+#[napi(object, object_from_js = false)]
+pub struct NativeDecodeResult {
+  /// `absent`, `valid`, `expired` or `invalid`.
+  pub status: &'static str,
+  /// Why an invalid cookie is invalid: `too-large`, `malformed`, `bad-mac`, `bad-padding`,
+  /// `wrong-name` or `not-utf8`.
+  pub reason: Option<&'static str>,
+  /// The session's JSON text, for a valid cookie only.
+  pub json: Option<String>,
+  pub created_at: f64,
+  pub duration: f64,
+  pub key_index: u32,
+  pub refresh: bool,
+}
+
+impl From<Decoded> for NativeDecodeResult {
+  fn from(decoded: Decoded) -> Self {
+    Self {
+      status: decoded.status.as_str(),
+      reason: decoded.reason.map(|r| r.as_str()),
+      json: decoded.json,
+      created_at: decoded.created_at as f64,
+      duration: decoded.duration as f64,
+      key_index: decoded.key_index,
+      refresh: decoded.refresh,
+    }
+  }
+}
+
+#[napi]
+pub struct NativeCodec {
+  inner: Codec,
+}
+
+#[napi]
+impl NativeCodec {
+  #[napi(constructor)]
+  pub fn new(options: NativeCodecOptions) -> Result<Self, CodedError> {
+    let config_error = |e: client_sessions_core::ConfigError| coded(e.code(), e);
+    let encryption =
+      EncryptionAlgorithm::parse(&options.encryption_algorithm).map_err(config_error)?;
+    let signature =
+      SignatureAlgorithm::parse(&options.signature_algorithm).map_err(config_error)?;
+    let keys = options
+      .keys
+      .iter()
+      .enumerate()
+      .map(|(index, set)| key_material(set, index))
+      .collect::<Result<Vec<_>, _>>()?;
+    let inner = Codec::new(CodecConfig {
+      cookie_name: options.cookie_name,
+      encryption,
+      signature,
+      keys,
+      active_duration: millis(options.active_duration, "activeDuration")?,
+    })
+    .map_err(config_error)?;
+    Ok(Self { inner })
+  }
+
+  /// `json` encrypted and signed with the first key set into a cookie value.
+  #[napi]
+  pub fn encode(&self, json: String, created_at: f64, duration: f64) -> Result<String, CodedError> {
+    self
+      .inner
+      .encode(
+        &json,
+        millis(created_at, "createdAt")?,
+        millis(duration, "duration")?,
+      )
+      .map_err(|e| coded(e.code(), e))
+  }
+
+  /// Like `encode` with a chosen IV; for tests that compare encoders byte for byte only.
+  #[napi]
+  pub fn encode_with_iv(
+    &self,
+    json: String,
+    created_at: f64,
+    duration: f64,
+    iv: &[u8],
+  ) -> Result<String, CodedError> {
+    let iv: &[u8; 16] = iv
+      .try_into()
+      .map_err(|_| coded("ERR_CLIENT_SESSIONS_IV", "iv must be exactly 16 bytes"))?;
+    self
+      .inner
+      .encode_with_iv(
+        &json,
+        millis(created_at, "createdAt")?,
+        millis(duration, "duration")?,
+        iv,
+      )
+      .map_err(|e| coded(e.code(), e))
+  }
+
+  /// Decodes one cookie value. Bad cookies are a status, never an exception.
+  #[napi]
+  pub fn decode(&self, value: String, now: f64) -> Result<NativeDecodeResult, CodedError> {
+    Ok(self.inner.decode(value.as_bytes(), now_millis(now)?).into())
+  }
+
+  /// Finds this codec's cookie in a raw `Cookie` header and decodes it, in one call.
+  #[napi]
+  pub fn decode_from_header(
+    &self,
+    header: String,
+    now: f64,
+  ) -> Result<NativeDecodeResult, CodedError> {
+    Ok(
+      self
+        .inner
+        .decode_from_header(header.as_bytes(), now_millis(now)?)
+        .into(),
+    )
+  }
+
+  /// The MAC client-sessions' `util.computeHmac` returns, with the key set at `keyIndex`.
+  #[napi]
+  pub fn compute_mac(
+    &self,
+    key_index: u32,
+    iv: &[u8],
+    ciphertext: &[u8],
+    created_at: String,
+    duration: String,
+  ) -> Result<Buffer, CodedError> {
+    self
+      .inner
+      .compute_mac(
+        key_index as usize,
+        iv,
+        ciphertext,
+        created_at.as_bytes(),
+        duration.as_bytes(),
+      )
+      .map(Buffer::from)
+      .ok_or_else(|| {
+        coded(
+          "ERR_CLIENT_SESSIONS_KEY_INDEX",
+          "keyIndex is not a key set of this codec",
+        )
+      })
+  }
+}
+
+fn key_material(set: &KeySetInput, index: usize) -> Result<KeyMaterial, CodedError> {
+  match (&set.secret, &set.encryption_key, &set.signature_key) {
+    (_, Some(encryption), Some(signature)) => Ok(KeyMaterial {
+      encryption: Zeroizing::new(encryption.to_vec()),
+      signature: Zeroizing::new(signature.to_vec()),
+    }),
+    (Some(secret), None, None) => Ok(derive_keys(secret)),
+    _ => Err(coded(
+      "ERR_CLIENT_SESSIONS_NO_KEYS",
+      format!("key set {index} needs a secret, or both an encryptionKey and a signatureKey"),
+    )),
+  }
+}
