@@ -177,12 +177,18 @@ impl NativeCodec {
 }
 
 fn key_material(set: &KeySetInput, index: usize) -> Result<KeyMaterial, CodedError> {
-  match (&set.secret, &set.encryption_key, &set.signature_key) {
-    (_, Some(encryption), Some(signature)) => Ok(KeyMaterial {
-      encryption: Zeroizing::new(encryption.to_vec()),
-      signature: Zeroizing::new(signature.to_vec()),
-    }),
-    (Some(secret), None, None) => Ok(derive_keys(secret)),
+  // As in client-sessions, a raw key that is given wins over the one the secret would derive.
+  let derived = set.secret.as_ref().map(|secret| derive_keys(secret));
+  let pick = |raw: &Option<Buffer>, derived: Option<&Zeroizing<Vec<u8>>>| {
+    raw
+      .as_ref()
+      .map(|key| Zeroizing::new(key.to_vec()))
+      .or_else(|| derived.cloned())
+  };
+  let encryption = pick(&set.encryption_key, derived.as_ref().map(|d| &d.encryption));
+  let signature = pick(&set.signature_key, derived.as_ref().map(|d| &d.signature));
+  match (encryption, signature) {
+    (Some(encryption), Some(signature)) => Ok(KeyMaterial { encryption, signature }),
     _ => Err(coded(
       "ERR_CLIENT_SESSIONS_NO_KEYS",
       format!("key set {index} needs a secret, or both an encryptionKey and a signatureKey"),

@@ -7,8 +7,9 @@ use napi::Error;
 /// An error whose JavaScript `code` is one of the codec's stable `ERR_CLIENT_SESSIONS_*` codes.
 pub type CodedError = Error<&'static str>;
 
-pub fn coded(code: &'static str, message: impl ToString) -> CodedError {
-  Error::new(code, message)
+/// Messages start with the package name, as the TypeScript layer's do.
+pub fn coded(code: &'static str, message: impl std::fmt::Display) -> CodedError {
+  Error::new(code, format!("client-sessions-native: {message}"))
 }
 
 /// A JavaScript number that must be a whole number of milliseconds in `0..=2^53-1`.

@@ -1,0 +1,80 @@
+// The Rust codec behind N-API. The generated loader (binding.js) is required lazily and inside
+// try/catch, so a missing or broken binary is a recorded reason, not a crash.
+
+import type { NativeCodec as NativeCodecClass } from '../../binding';
+import { absentResult, type DecodeResult, type TestableCodec } from '../codec';
+import type { ResolvedCodecOptions } from '../options';
+import { checkJson, checkNow } from './checks';
+
+interface NativeBinding {
+  NativeCodec: typeof NativeCodecClass;
+}
+
+type LoadState = { binding: NativeBinding } | { error: Error };
+
+let state: LoadState | undefined;
+
+/** The native binding, or the reason it could not be loaded. Tried once per process. */
+export function loadNative(): LoadState {
+  if (state === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const binding = require('../../binding.js') as Partial<NativeBinding>;
+      if (typeof binding.NativeCodec !== 'function') {
+        throw new Error('the loaded binary does not export NativeCodec (it is from another version)');
+      }
+      state = { binding: binding as NativeBinding };
+    } catch (err) {
+      state = { error: err instanceof Error ? err : new Error(String(err)) };
+    }
+  }
+  return state;
+}
+
+export class NativeCodec implements TestableCodec {
+  readonly backend = 'native' as const;
+  readonly cookieName: string;
+  readonly #inner: NativeCodecClass;
+
+  constructor(options: ResolvedCodecOptions, binding: NativeBinding) {
+    this.cookieName = options.cookieName;
+    this.#inner = new binding.NativeCodec({
+      cookieName: options.cookieName,
+      encryptionAlgorithm: options.encryptionAlgorithm,
+      signatureAlgorithm: options.signatureAlgorithm,
+      keys: options.keys,
+      activeDuration: options.activeDuration,
+    });
+  }
+
+  encode(json: string, createdAt: number, duration: number): string {
+    checkJson(json);
+    return this.#inner.encode(json, createdAt, duration);
+  }
+
+  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string {
+    checkJson(json);
+    return this.#inner.encodeWithIv(json, createdAt, duration, iv);
+  }
+
+  decode(value: string, now: number = Date.now()): DecodeResult {
+    if (typeof value !== 'string') {
+      checkNow(now);
+      return { status: 'invalid', reason: 'malformed', createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
+    }
+    return this.#inner.decode(value, now) as DecodeResult;
+  }
+
+  decodeFromHeader(header: string | undefined, now: number = Date.now()): DecodeResult {
+    // Most requests carry no session cookie: answer those without crossing into Rust.
+    if (typeof header !== 'string' || !header.includes(this.cookieName)) {
+      checkNow(now);
+      return absentResult();
+    }
+    return this.#inner.decodeFromHeader(header, now) as DecodeResult;
+  }
+
+  computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer {
+    return this.#inner.computeMac(keyIndex, iv, ciphertext, String(createdAt), String(duration));
+  }
+}

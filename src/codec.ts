@@ -1,0 +1,79 @@
+// The interface both backends implement. The middleware, util and tests are written against it,
+// so every behaviour is defined once and checked on each backend.
+
+/** Which implementation runs: the Rust addon, or the pure `node:crypto` fallback. */
+export type BackendName = 'native' | 'js';
+
+/** What the caller asks for: a backend by name, or `auto` (native when it loads, else js). */
+export type BackendChoice = BackendName | 'auto';
+
+export type DecodeStatus = 'absent' | 'valid' | 'expired' | 'invalid';
+
+export type InvalidReason =
+  | 'too-large'
+  | 'malformed'
+  | 'bad-mac'
+  | 'bad-padding'
+  | 'wrong-name'
+  | 'not-utf8';
+
+export interface DecodeResult {
+  /**
+   * `valid`: authentic, in date, made for this cookie name. `expired`: authentic but past
+   * `createdAt + duration` (its content is not decrypted). `invalid`: see `reason`.
+   * `absent`: the `Cookie` header has no cookie of this name.
+   */
+  status: DecodeStatus;
+  /** Why the cookie is invalid; only for `invalid`. */
+  reason?: InvalidReason | undefined;
+  /** The session's JSON text; only for `valid`. */
+  json?: string | undefined;
+  /** From the cookie, for `valid` and `expired`; 0 otherwise. */
+  createdAt: number;
+  duration: number;
+  /** Index of the key set that verified the cookie; 0 is the one new cookies use. */
+  keyIndex: number;
+  /** Valid, with less than `activeDuration` left: the middleware extends and rewrites it. */
+  refresh: boolean;
+}
+
+export interface Codec {
+  readonly backend: BackendName;
+  readonly cookieName: string;
+  /** Encrypts and signs `json` with the first key set into a cookie value. */
+  encode(json: string, createdAt: number, duration: number): string;
+  /** Decodes a cookie value; damaged, forged or foreign values are a status, never a throw. */
+  decode(value: string, now?: number): DecodeResult;
+  /** Finds this codec's cookie in a raw `Cookie` header and decodes it. */
+  decodeFromHeader(header: string | undefined, now?: number): DecodeResult;
+  /** client-sessions' MAC over `iv . ciphertext . createdAt . duration` with a key set. */
+  computeMac(
+    keyIndex: number,
+    iv: Uint8Array,
+    ciphertext: Uint8Array,
+    createdAt: string,
+    duration: string,
+  ): Buffer;
+}
+
+/**
+ * A codec whose IV can be chosen, so tests can compare backends byte for byte.
+ * @internal Never use a fixed IV in production.
+ */
+export interface TestableCodec extends Codec {
+  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string;
+}
+
+/** Cookie values longer than this (in UTF-8 bytes) are invalid without being looked at. */
+export const MAX_COOKIE_VALUE_LENGTH = 16 * 1024;
+
+/** How many same-named cookies in one header are tried. */
+export const MAX_HEADER_CANDIDATES = 8;
+
+/** Timestamps are whole milliseconds that JavaScript numbers hold exactly. */
+export const MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
+
+/** A fresh result for a header without this codec's cookie (fresh: callers may keep it). */
+export function absentResult(): DecodeResult {
+  return { status: 'absent', createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
+}

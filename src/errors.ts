@@ -1,0 +1,40 @@
+// Errors for misuse (bad options, bad arguments). Bad cookies are never errors.
+
+export const PACKAGE = 'client-sessions-native';
+
+export type ErrorCode =
+  | 'ERR_CLIENT_SESSIONS_OPTIONS'
+  | 'ERR_CLIENT_SESSIONS_COOKIE_NAME'
+  | 'ERR_CLIENT_SESSIONS_ENCRYPTION_ALGORITHM'
+  | 'ERR_CLIENT_SESSIONS_SIGNATURE_ALGORITHM'
+  | 'ERR_CLIENT_SESSIONS_NO_KEYS'
+  | 'ERR_CLIENT_SESSIONS_SECRET'
+  | 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY'
+  | 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY'
+  | 'ERR_CLIENT_SESSIONS_SAME_KEYS'
+  | 'ERR_CLIENT_SESSIONS_DURATION'
+  | 'ERR_CLIENT_SESSIONS_TIMESTAMP'
+  | 'ERR_CLIENT_SESSIONS_BACKEND'
+  | 'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE'
+  | 'ERR_CLIENT_SESSIONS_IV'
+  | 'ERR_CLIENT_SESSIONS_KEY_INDEX'
+  | 'ERR_CLIENT_SESSIONS_CONTENT';
+
+export interface CodedError extends Error {
+  code: ErrorCode;
+}
+
+/**
+ * An error whose message starts with the package name and says what to change, with a stable
+ * `code`. `TypeError` when a value has the wrong type, `Error` when it has a wrong value.
+ */
+export function codedError(
+  code: ErrorCode,
+  message: string,
+  Kind: ErrorConstructor | TypeErrorConstructor = Error,
+  prefix = true,
+): CodedError {
+  const err = new Kind(prefix ? `${PACKAGE}: ${message}` : message) as CodedError;
+  err.code = code;
+  return err;
+}

@@ -1,0 +1,282 @@
+// Codec options: validated once, at setup, into the exact shape both backends take. Every
+// message names the option and the fix.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import {
+  DEFAULT_ENCRYPTION_ALGORITHM,
+  DEFAULT_SIGNATURE_ALGORITHM,
+  DERIVED_KEY_LENGTH,
+  ENCRYPTION_ALGORITHMS,
+  KDF_ENCRYPTION_LABEL,
+  KDF_SIGNATURE_LABEL,
+  SIGNATURE_ALGORITHMS,
+  isEncryptionAlgorithm,
+  isSignatureAlgorithm,
+  type EncryptionAlgorithm,
+  type SignatureAlgorithm,
+} from './algorithms';
+import type { BackendChoice } from './codec';
+import { codedError } from './errors';
+
+/** One key set: a `secret` both keys are derived from, or the two raw keys. */
+export interface KeySetOptions {
+  secret?: string | Uint8Array | undefined;
+  encryptionKey?: Uint8Array | undefined;
+  signatureKey?: Uint8Array | undefined;
+}
+
+export interface CodecOptions {
+  /** The cookie's name, also sealed inside every value. Default `session_state`. */
+  cookieName?: string | undefined;
+  /**
+   * A secret, or a list of them for rotation: the first makes new cookies, all are accepted.
+   * Keys are derived once, as client-sessions does.
+   */
+  secret?: string | Uint8Array | ReadonlyArray<string | Uint8Array> | undefined;
+  /** A raw AES key of exactly the algorithm's size; with `signatureKey`, instead of `secret`. */
+  encryptionKey?: Uint8Array | undefined;
+  /** A raw HMAC key at least as long as the hash output; must differ from `encryptionKey`. */
+  signatureKey?: Uint8Array | undefined;
+  /** Key sets for rotation, newest first, when raw keys are used. */
+  keys?: ReadonlyArray<KeySetOptions> | undefined;
+  /** `aes128`, `aes192` or `aes256` (default), always CBC. */
+  encryptionAlgorithm?: string | undefined;
+  /** `sha256` (default), `sha256-drop128`, `sha384`, `sha384-drop192`, `sha512`, `sha512-drop256`. */
+  signatureAlgorithm?: string | undefined;
+  /** Milliseconds before expiry within which a valid cookie is reported as `refresh`. Default 5 min. */
+  activeDuration?: number | undefined;
+  /** Force a backend; default from `CLIENT_SESSIONS_NATIVE_BACKEND`, else `auto`. */
+  backend?: BackendChoice | undefined;
+}
+
+export interface ResolvedKeySet {
+  secret?: Buffer;
+  encryptionKey?: Buffer;
+  signatureKey?: Buffer;
+}
+
+export interface ResolvedCodecOptions {
+  cookieName: string;
+  encryptionAlgorithm: EncryptionAlgorithm;
+  signatureAlgorithm: SignatureAlgorithm;
+  keys: ResolvedKeySet[];
+  activeDuration: number;
+}
+
+/**
+ * `strict` (the middleware and `createCodec`) applies client-sessions' setup checks: signature key
+ * length, distinct keys, a cookie name a `Cookie` header can carry. `compatible` (`util.*`) checks
+ * only what the cipher needs, as client-sessions' `util` functions did.
+ */
+export type KeyPolicy = 'strict' | 'compatible';
+
+export const DEFAULT_COOKIE_NAME = 'session_state';
+export const DEFAULT_ACTIVE_DURATION = 5 * 60 * 1000;
+
+// RFC 7230 token characters: what a cookie name may hold.
+const COOKIE_NAME_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function resolveCodecOptions(options: CodecOptions, policy: KeyPolicy): ResolvedCodecOptions {
+  if (options === null || typeof options !== 'object') {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'options must be an object, e.g. { secret, cookieName }', TypeError);
+  }
+  const encryptionAlgorithm = resolveEncryptionAlgorithm(options.encryptionAlgorithm);
+  const signatureAlgorithm = resolveSignatureAlgorithm(options.signatureAlgorithm);
+  const keys = resolveKeySets(options).map((set, index, all) =>
+    checkKeySet(set, all.length > 1 ? ` (key set ${index})` : '', encryptionAlgorithm, signatureAlgorithm, policy),
+  );
+  return {
+    cookieName: resolveCookieName(options.cookieName, policy),
+    encryptionAlgorithm,
+    signatureAlgorithm,
+    keys,
+    activeDuration: resolveMilliseconds('activeDuration', options.activeDuration, DEFAULT_ACTIVE_DURATION),
+  };
+}
+
+export function resolveCookieName(name: unknown, policy: KeyPolicy): string {
+  if (name === undefined || name === null || name === '') {
+    if (policy === 'compatible') throw codedError('ERR_CLIENT_SESSIONS_COOKIE_NAME', 'cookieName option required', Error, false);
+    return DEFAULT_COOKIE_NAME;
+  }
+  const text = String(name);
+  if (text.includes('=')) {
+    if (policy === 'compatible') throw codedError('ERR_CLIENT_SESSIONS_COOKIE_NAME', 'cookieName cannot include "="', Error, false);
+    throw codedError('ERR_CLIENT_SESSIONS_COOKIE_NAME', `cookieName ${JSON.stringify(text)} cannot include "="`);
+  }
+  if (policy === 'strict') {
+    if (typeof name !== 'string') {
+      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_NAME', `cookieName must be a string, got ${typeof name}`, TypeError);
+    }
+    if (!COOKIE_NAME_TOKEN.test(text)) {
+      throw codedError(
+        'ERR_CLIENT_SESSIONS_COOKIE_NAME',
+        `cookieName ${JSON.stringify(text)} is not a valid cookie name: use only letters, digits and !#$%&'*+-.^_\`|~`,
+      );
+    }
+  }
+  return text;
+}
+
+function resolveEncryptionAlgorithm(name: unknown): EncryptionAlgorithm {
+  if (name === undefined || name === null || name === '') return DEFAULT_ENCRYPTION_ALGORITHM;
+  const lower = String(name).toLowerCase();
+  if (typeof name !== 'string' || !isEncryptionAlgorithm(lower)) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_ENCRYPTION_ALGORITHM',
+      `invalid encryptionAlgorithm ${JSON.stringify(String(name))}, supported are: ${Object.keys(ENCRYPTION_ALGORITHMS).join(', ')}`,
+    );
+  }
+  return lower;
+}
+
+function resolveSignatureAlgorithm(name: unknown): SignatureAlgorithm {
+  if (name === undefined || name === null || name === '') return DEFAULT_SIGNATURE_ALGORITHM;
+  const lower = String(name).toLowerCase();
+  if (typeof name !== 'string' || !isSignatureAlgorithm(lower)) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_SIGNATURE_ALGORITHM',
+      `invalid signatureAlgorithm ${JSON.stringify(String(name))}, supported are: ${Object.keys(SIGNATURE_ALGORITHMS).join(', ')}`,
+    );
+  }
+  return lower;
+}
+
+/** A whole, non-negative number of milliseconds, or the default when absent. */
+export function resolveMilliseconds(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_DURATION',
+      `${option} must be a whole number of milliseconds (0 or more), got ${describe(value)}`,
+      TypeError,
+    );
+  }
+  return value;
+}
+
+function resolveKeySets(options: CodecOptions): KeySetOptions[] {
+  const { secret, encryptionKey, signatureKey, keys } = options;
+  if (keys !== undefined) {
+    if (secret !== undefined || encryptionKey !== undefined || signatureKey !== undefined) {
+      throw codedError(
+        'ERR_CLIENT_SESSIONS_OPTIONS',
+        'give either keys (a list of key sets) or secret/encryptionKey/signatureKey, not both',
+      );
+    }
+    if (!Array.isArray(keys) || keys.length === 0) {
+      throw codedError(
+        'ERR_CLIENT_SESSIONS_NO_KEYS',
+        'keys must be a non-empty array of { encryptionKey, signatureKey } or { secret }, newest first',
+        TypeError,
+      );
+    }
+    return keys.map((set, index) => {
+      if (set === null || typeof set !== 'object') {
+        throw codedError('ERR_CLIENT_SESSIONS_NO_KEYS', `keys[${index}] must be an object like { encryptionKey, signatureKey }`, TypeError);
+      }
+      return set;
+    });
+  }
+  if (Array.isArray(secret)) {
+    if (encryptionKey !== undefined || signatureKey !== undefined) {
+      throw codedError(
+        'ERR_CLIENT_SESSIONS_OPTIONS',
+        'a list of secrets cannot be combined with encryptionKey/signatureKey: use keys: [{ encryptionKey, signatureKey }, ...]',
+      );
+    }
+    if (secret.length === 0) {
+      throw codedError('ERR_CLIENT_SESSIONS_NO_KEYS', 'secret is an empty list: give at least one secret, newest first');
+    }
+    return secret.map((s: string | Uint8Array) => ({ secret: s }));
+  }
+  if (!(secret || (encryptionKey && signatureKey))) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_NO_KEYS',
+      'cannot set up sessions without a secret or encryptionKey/signatureKey pair: pass { secret: "a long random string" }',
+    );
+  }
+  return [{ secret: secret as string | Uint8Array | undefined, encryptionKey, signatureKey }];
+}
+
+function checkKeySet(
+  set: KeySetOptions,
+  where: string,
+  encryptionAlgorithm: EncryptionAlgorithm,
+  signatureAlgorithm: SignatureAlgorithm,
+  policy: KeyPolicy,
+): ResolvedKeySet {
+  const resolved: ResolvedKeySet = {};
+  if (set.secret !== undefined && set.secret !== null && set.secret !== '') {
+    resolved.secret = toSecretBuffer(set.secret, where);
+  }
+  if (set.encryptionKey !== undefined) resolved.encryptionKey = toKeyBuffer('encryptionKey', set.encryptionKey, where);
+  if (set.signatureKey !== undefined) resolved.signatureKey = toKeyBuffer('signatureKey', set.signatureKey, where);
+  if (!resolved.secret && !(resolved.encryptionKey && resolved.signatureKey)) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_NO_KEYS',
+      `a key set${where} needs a secret, or both an encryptionKey and a signatureKey`,
+    );
+  }
+
+  const encryption = ENCRYPTION_ALGORITHMS[encryptionAlgorithm];
+  const encryptionLength = resolved.encryptionKey?.length ?? DERIVED_KEY_LENGTH;
+  if (encryptionLength !== encryption.keyLength) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY',
+      resolved.encryptionKey
+        ? `encryptionKey${where} for ${encryptionAlgorithm} must be exactly ${encryption.keyLength} bytes (${encryption.keyLength * 8} bits), got ${encryptionLength}`
+        : `a secret derives a ${DERIVED_KEY_LENGTH}-byte encryption key, which fits only aes256: set encryptionAlgorithm to 'aes256', or give an encryptionKey of ${encryption.keyLength} bytes with a signatureKey`,
+    );
+  }
+
+  if (policy === 'strict') {
+    const signature = SIGNATURE_ALGORITHMS[signatureAlgorithm];
+    const signatureLength = resolved.signatureKey?.length ?? DERIVED_KEY_LENGTH;
+    if (signatureLength < signature.minKeyLength) {
+      throw codedError(
+        'ERR_CLIENT_SESSIONS_SIGNATURE_KEY',
+        resolved.signatureKey
+          ? `signatureKey${where} for ${signatureAlgorithm} must be at least ${signature.minKeyLength} bytes (${signature.minKeyLength * 8} bits), got ${signatureLength}`
+          : `a secret derives a ${DERIVED_KEY_LENGTH}-byte signature key, too short for ${signatureAlgorithm}: use sha256 or sha256-drop128, or give a signatureKey of at least ${signature.minKeyLength} bytes`,
+      );
+    }
+    const encryptionKey = resolved.encryptionKey ?? derive(resolved.secret, KDF_ENCRYPTION_LABEL);
+    const signatureKey = resolved.signatureKey ?? derive(resolved.secret, KDF_SIGNATURE_LABEL);
+    if (encryptionKey.length === signatureKey.length && timingSafeEqual(encryptionKey, signatureKey)) {
+      throw codedError('ERR_CLIENT_SESSIONS_SAME_KEYS', `Encryption and Signature keys must be different${where}: use two independent random keys`);
+    }
+  } else if (resolved.signatureKey?.length === 0) {
+    throw codedError('ERR_CLIENT_SESSIONS_SIGNATURE_KEY', `signatureKey${where} must not be empty`);
+  }
+  return resolved;
+}
+
+function derive(secret: Buffer | undefined, label: string): Buffer {
+  return createHmac('sha256', secret ?? Buffer.alloc(0)).update(label).digest();
+}
+
+function toSecretBuffer(secret: unknown, where: string): Buffer {
+  if (typeof secret === 'string') return Buffer.from(secret, 'utf8');
+  if (secret instanceof Uint8Array) return Buffer.from(secret);
+  throw codedError('ERR_CLIENT_SESSIONS_SECRET', `secret${where} must be a string or a Buffer, got ${describe(secret)}`, TypeError);
+}
+
+// A copy, so changing the caller's Buffer later does not change the keys in use.
+function toKeyBuffer(name: string, key: unknown, where: string): Buffer {
+  if (key instanceof Uint8Array) return Buffer.from(key);
+  throw codedError(
+    name === 'encryptionKey' ? 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY' : 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY',
+    `${name}${where} must be a Buffer, got ${describe(key)}`,
+    TypeError,
+  );
+}
+
+/** Describes a value for an error message without printing it (it may be a secret). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value}`;
+  return typeof value === 'object' ? `an object` : `a ${typeof value}`;
+}
