@@ -15,10 +15,16 @@ export declare class NativeCodec {
   encode(json: string, createdAt: number, duration: number): string
   /** Like `encode` with a chosen IV; for tests that compare encoders byte for byte only. */
   encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string
-  /** Decodes one cookie value. Bad cookies are a status, never an exception. */
-  decode(value: string, now: number): NativeDecodeResult
-  /** Finds this codec's cookie in a raw `Cookie` header and decodes it, in one call. */
-  decodeFromHeader(header: string, now: number): NativeDecodeResult
+  /**
+   * Decodes one cookie value into the packed result described in `packed.rs`. Bad cookies
+   * are a status, never an exception.
+   */
+  decode(value: string, now: number): string
+  /**
+   * Finds this codec's cookie in a raw `Cookie` header and decodes it, in one call; the
+   * result is packed as for `decode`.
+   */
+  decodeFromHeader(header: string, now: number): string
   /** The MAC client-sessions' `util.computeHmac` returns, with the key set at `keyIndex`. */
   computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer
 }
@@ -38,20 +44,4 @@ export interface NativeCodecOptions {
   keys: Array<KeySetInput>
   /** Milliseconds before expiry within which a valid cookie is reported as `refresh`. */
   activeDuration: number
-}
-
-export interface NativeDecodeResult {
-  /** `absent`, `valid`, `expired` or `invalid`. */
-  status: string
-  /**
-   * Why an invalid cookie is invalid: `too-large`, `malformed`, `bad-mac`, `bad-padding`,
-   * `wrong-name` or `not-utf8`.
-   */
-  reason?: string
-  /** The session's JSON text, for a valid cookie only. */
-  json?: string
-  createdAt: number
-  duration: number
-  keyIndex: number
-  refresh: boolean
 }

@@ -1,5 +1,5 @@
 // The public API. In CommonJS `require('client-sessions-native')` returns this module; the ESM
-// entry (index.mts) re-exports it so both module systems share one instance.
+// entry (esm.mts) re-exports it so both module systems share one instance.
 
 import type { BackendName } from './codec';
 import { requestedBackend, resolveBackend } from './backend/select';

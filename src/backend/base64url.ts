@@ -1,12 +1,15 @@
-// Strict unpadded base64url checks. Buffer.from(text, 'base64url') skips characters it does not
-// know, so the text is checked first: the same single accepted spelling as the Rust core.
+// Strict unpadded base64url. Buffer.from(text, 'base64url') skips characters it does not know
+// and ignores stray bits, so the text is checked first: each byte string then has the single
+// accepted spelling the Rust core accepts. (The character set is checked by the cookie syntax
+// pattern in js.ts.)
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-/** Only URL-safe characters, a possible length, and zero bits after the last whole byte. */
-export function isCanonicalBase64url(text: string): boolean {
+/**
+ * For text already known to hold only base64url characters: a possible length, and zero bits
+ * after the last whole byte.
+ */
+export function hasCanonicalTail(text: string): boolean {
   const tail = text.length % 4;
-  if (tail === 1 || !BASE64URL.test(text)) return false;
+  if (tail === 1) return false;
   if (tail === 0) return true;
   const last = sextet(text.charCodeAt(text.length - 1));
   return (last & (tail === 2 ? 0x0f : 0x03)) === 0;

@@ -29,7 +29,7 @@ import {
 } from '../codec';
 import { codedError } from '../errors';
 import type { ResolvedCodecOptions, ResolvedKeySet } from '../options';
-import { base64urlDecodedLength, isCanonicalBase64url } from './base64url';
+import { base64urlDecodedLength, hasCanonicalTail } from './base64url';
 import { checkJson, checkMillis, checkNow, parseCanonicalDecimal } from './checks';
 
 interface JsKeySet {
@@ -39,6 +39,10 @@ interface JsKeySet {
 
 const IV_LENGTH = 16;
 const IV_TEXT_LENGTH = 22;
+const DOT = 0x2e;
+
+// Five fields: base64url, base64url, canonical decimal, canonical decimal, base64url.
+const COOKIE_SYNTAX = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.(?:0|[1-9][0-9]{0,15})\.(?:0|[1-9][0-9]{0,15})\.[A-Za-z0-9_-]+$/;
 
 // IVs are cut from a pool filled by the OS CSPRNG, so most cookies cost no randomness call.
 const ivPool = Buffer.alloc(IV_LENGTH * 256);
@@ -101,16 +105,23 @@ export class JsCodec implements TestableCodec {
     const key = this.#keys[0]!;
     const cipher = createCipheriv(this.#cipher, key.encryptionKey, iv);
     const head = cipher.update(this.cookieName + '=' + json, 'utf8');
-    const ciphertext = Buffer.concat([head, cipher.final()]);
-    const tag = this.#mac(key, iv, ciphertext, String(createdAt), String(duration));
+    const tail = cipher.final();
+    // The MAC input `iv . ciphertext . createdAt . duration` in one buffer, so the HMAC is fed
+    // by a single call (each call into node:crypto costs more than copying a cookie's bytes).
+    const suffix = '.' + createdAt + '.' + duration;
+    const ciphertextLength = head.length + tail.length;
+    const input = Buffer.allocUnsafe(IV_LENGTH + 1 + ciphertextLength + suffix.length);
+    iv.copy(input, 0);
+    input[IV_LENGTH] = DOT;
+    head.copy(input, IV_LENGTH + 1);
+    tail.copy(input, IV_LENGTH + 1 + head.length);
+    input.write(suffix, IV_LENGTH + 1 + ciphertextLength, 'latin1');
+    const tag = createHmac(this.#hash, key.signatureKey).update(input).digest();
     return (
-      iv.toString('base64url') +
+      input.toString('base64url', 0, IV_LENGTH) +
       '.' +
-      ciphertext.toString('base64url') +
-      '.' +
-      createdAt +
-      '.' +
-      duration +
+      input.toString('base64url', IV_LENGTH + 1, IV_LENGTH + 1 + ciphertextLength) +
+      suffix +
       '.' +
       tag.toString('base64url', 0, this.#tagLength)
     );
@@ -152,32 +163,47 @@ export class JsCodec implements TestableCodec {
     if (value.length > MAX_COOKIE_VALUE_LENGTH || utf8Length(value) > MAX_COOKIE_VALUE_LENGTH) {
       return invalid('too-large');
     }
+    // One regular expression checks the whole syntax: three base64url fields around two
+    // canonical decimals. Lengths and trailing bits are checked after.
+    if (!COOKIE_SYNTAX.test(value)) return invalid('malformed');
     const d1 = value.indexOf('.');
     const d2 = value.indexOf('.', d1 + 1);
     const d3 = value.indexOf('.', d2 + 1);
     const d4 = value.indexOf('.', d3 + 1);
-    if (d1 < 0 || d2 < 0 || d3 < 0 || d4 < 0 || value.indexOf('.', d4 + 1) >= 0) return invalid('malformed');
-    const ivText = value.slice(0, d1);
+    const tagText = value.slice(d4 + 1);
+    if (d1 !== IV_TEXT_LENGTH || tagText.length !== this.#tagTextLength) return invalid('malformed');
     const ciphertextText = value.slice(d1 + 1, d2);
     const createdAtText = value.slice(d2 + 1, d3);
     const durationText = value.slice(d3 + 1, d4);
-    const tagText = value.slice(d4 + 1);
-    if (ivText.length !== IV_TEXT_LENGTH || tagText.length !== this.#tagTextLength) return invalid('malformed');
     const createdAt = parseCanonicalDecimal(createdAtText);
     const duration = parseCanonicalDecimal(durationText);
-    if (createdAt < 0 || duration < 0) return invalid('malformed');
-    if (!isCanonicalBase64url(ivText) || !isCanonicalBase64url(tagText) || !isCanonicalBase64url(ciphertextText)) {
+    const ciphertextLength = base64urlDecodedLength(ciphertextText.length);
+    if (
+      createdAt < 0 ||
+      duration < 0 ||
+      ciphertextLength === 0 ||
+      ciphertextLength % 16 !== 0 ||
+      !hasCanonicalTail(ciphertextText) ||
+      !hasCanonicalTail(tagText) ||
+      !hasCanonicalTail(value.slice(0, d1))
+    ) {
       return invalid('malformed');
     }
-    const ciphertextLength = base64urlDecodedLength(ciphertextText.length);
-    if (ciphertextLength === 0 || ciphertextLength % 16 !== 0) return invalid('malformed');
 
-    const iv = Buffer.from(ivText, 'base64url');
-    const ciphertext = Buffer.from(ciphertextText, 'base64url');
+    // Decode straight into the MAC input `iv . ciphertext . createdAt . duration`: one buffer,
+    // one HMAC update, and the iv and ciphertext are views of it.
+    const suffixStart = IV_LENGTH + 1 + ciphertextLength;
+    const input = Buffer.allocUnsafe(suffixStart + (d4 - d2));
+    input.write(value.slice(0, d1), 0, 'base64url');
+    input[IV_LENGTH] = DOT;
+    input.write(ciphertextText, IV_LENGTH + 1, 'base64url');
+    input.write(value.slice(d2, d4), suffixStart, 'latin1');
+    const iv = input.subarray(0, IV_LENGTH);
+    const ciphertext = input.subarray(IV_LENGTH + 1, suffixStart);
     const tag = Buffer.from(tagText, 'base64url');
     let keyIndex = -1;
     for (let i = 0; i < this.#keys.length; i++) {
-      const expected = this.#mac(this.#keys[i]!, iv, ciphertext, createdAtText, durationText);
+      const expected = createHmac(this.#hash, this.#keys[i]!.signatureKey).update(input).digest();
       if (timingSafeEqual(expected.subarray(0, this.#tagLength), tag)) {
         keyIndex = i;
         break;

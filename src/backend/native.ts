@@ -5,6 +5,7 @@ import type { NativeCodec as NativeCodecClass } from '../../binding';
 import { absentResult, type DecodeResult, type TestableCodec } from '../codec';
 import type { ResolvedCodecOptions } from '../options';
 import { checkJson, checkNow } from './checks';
+import { unpackDecoded } from './unpack';
 
 interface NativeBinding {
   NativeCodec: typeof NativeCodecClass;
@@ -62,7 +63,7 @@ export class NativeCodec implements TestableCodec {
       checkNow(now);
       return { status: 'invalid', reason: 'malformed', createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
     }
-    return this.#inner.decode(value, now) as DecodeResult;
+    return unpackDecoded(this.#inner.decode(value, now));
   }
 
   decodeFromHeader(header: string | undefined, now: number = Date.now()): DecodeResult {
@@ -71,7 +72,7 @@ export class NativeCodec implements TestableCodec {
       checkNow(now);
       return absentResult();
     }
-    return this.#inner.decodeFromHeader(header, now) as DecodeResult;
+    return unpackDecoded(this.#inner.decodeFromHeader(header, now));
   }
 
   computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer {

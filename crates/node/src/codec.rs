@@ -2,13 +2,14 @@
 //! native call per cookie for each operation.
 
 use client_sessions_core::{
-  derive_keys, Codec, CodecConfig, Decoded, EncryptionAlgorithm, KeyMaterial, SignatureAlgorithm,
+  derive_keys, Codec, CodecConfig, EncryptionAlgorithm, KeyMaterial, SignatureAlgorithm,
 };
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 use zeroize::Zeroizing;
 
 use crate::convert::{coded, millis, now_millis, CodedError};
+use crate::packed::pack;
 
 /// One key set: a `secret` to derive both keys from, or both raw keys.
 #[napi(object, object_to_js = false)]
@@ -27,36 +28,6 @@ pub struct NativeCodecOptions {
   pub keys: Vec<KeySetInput>,
   /// Milliseconds before expiry within which a valid cookie is reported as `refresh`.
   pub active_duration: f64,
-}
-
-// Only ever returned to JavaScript, so it needs no conversion from a JavaScript object.
-#[napi(object, object_from_js = false)]
-pub struct NativeDecodeResult {
-  /// `absent`, `valid`, `expired` or `invalid`.
-  pub status: &'static str,
-  /// Why an invalid cookie is invalid: `too-large`, `malformed`, `bad-mac`, `bad-padding`,
-  /// `wrong-name` or `not-utf8`.
-  pub reason: Option<&'static str>,
-  /// The session's JSON text, for a valid cookie only.
-  pub json: Option<String>,
-  pub created_at: f64,
-  pub duration: f64,
-  pub key_index: u32,
-  pub refresh: bool,
-}
-
-impl From<Decoded> for NativeDecodeResult {
-  fn from(decoded: Decoded) -> Self {
-    Self {
-      status: decoded.status.as_str(),
-      reason: decoded.reason.map(|r| r.as_str()),
-      json: decoded.json,
-      created_at: decoded.created_at as f64,
-      duration: decoded.duration as f64,
-      key_index: decoded.key_index,
-      refresh: decoded.refresh,
-    }
-  }
 }
 
 #[napi]
@@ -126,25 +97,21 @@ impl NativeCodec {
       .map_err(|e| coded(e.code(), e))
   }
 
-  /// Decodes one cookie value. Bad cookies are a status, never an exception.
+  /// Decodes one cookie value into the packed result described in `packed.rs`. Bad cookies
+  /// are a status, never an exception.
   #[napi]
-  pub fn decode(&self, value: String, now: f64) -> Result<NativeDecodeResult, CodedError> {
-    Ok(self.inner.decode(value.as_bytes(), now_millis(now)?).into())
+  pub fn decode(&self, value: String, now: f64) -> Result<String, CodedError> {
+    Ok(pack(self.inner.decode(value.as_bytes(), now_millis(now)?)))
   }
 
-  /// Finds this codec's cookie in a raw `Cookie` header and decodes it, in one call.
+  /// Finds this codec's cookie in a raw `Cookie` header and decodes it, in one call; the
+  /// result is packed as for `decode`.
   #[napi]
-  pub fn decode_from_header(
-    &self,
-    header: String,
-    now: f64,
-  ) -> Result<NativeDecodeResult, CodedError> {
-    Ok(
-      self
-        .inner
-        .decode_from_header(header.as_bytes(), now_millis(now)?)
-        .into(),
-    )
+  pub fn decode_from_header(&self, header: String, now: f64) -> Result<String, CodedError> {
+    let decoded = self
+      .inner
+      .decode_from_header(header.as_bytes(), now_millis(now)?);
+    Ok(pack(decoded))
   }
 
   /// The MAC client-sessions' `util.computeHmac` returns, with the key set at `keyIndex`.
@@ -188,7 +155,10 @@ fn key_material(set: &KeySetInput, index: usize) -> Result<KeyMaterial, CodedErr
   let encryption = pick(&set.encryption_key, derived.as_ref().map(|d| &d.encryption));
   let signature = pick(&set.signature_key, derived.as_ref().map(|d| &d.signature));
   match (encryption, signature) {
-    (Some(encryption), Some(signature)) => Ok(KeyMaterial { encryption, signature }),
+    (Some(encryption), Some(signature)) => Ok(KeyMaterial {
+      encryption,
+      signature,
+    }),
     _ => Err(coded(
       "ERR_CLIENT_SESSIONS_NO_KEYS",
       format!("key set {index} needs a secret, or both an encryptionKey and a signatureKey"),

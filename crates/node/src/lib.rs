@@ -4,3 +4,4 @@
 
 mod codec;
 mod convert;
+mod packed;

@@ -1,0 +1,56 @@
+// decodeFromHeader: the cookie is found inside a raw Cookie header in the same call.
+import { describe, expect, it } from 'vitest';
+
+import { BACKEND, DAY, SECRET, T0, codecOn } from './helpers/backend';
+
+describe(`decodeFromHeader (${BACKEND})`, () => {
+  const codec = codecOn({ cookieName: 'session', secret: SECRET });
+  const cookie = codec.encode('{"n":1}', T0, DAY);
+
+  it('finds the named cookie among others, quoted or not', () => {
+    for (const header of [
+      `session=${cookie}`,
+      `theme=dark; session=${cookie}; lang=en`,
+      `theme=dark;session=${cookie}`,
+      ` session = ${cookie} ;x=1`,
+      `session="${cookie}"`,
+      `\tsession=\t${cookie}\t`,
+    ]) {
+      expect(codec.decodeFromHeader(header, T0), header).toMatchObject({ status: 'valid', json: '{"n":1}' });
+    }
+  });
+
+  it('is absent without a cookie of exactly that name', () => {
+    for (const header of [undefined, '', 'a=1', 'session_state=1', 'xsession=1; sessionx=2', 'session', 'Session=1', ';;;']) {
+      expect(codec.decodeFromHeader(header, T0).status, String(header)).toBe('absent');
+    }
+  });
+
+  it('with duplicates, the first authentic cookie wins', () => {
+    const other = codec.encode('{"n":2}', T0, DAY);
+    expect(codec.decodeFromHeader(`session=junk; session=${other}; session=${cookie}`, T0).json).toBe('{"n":2}');
+    const expired = codec.encode('{"n":3}', T0 - 2 * DAY, DAY);
+    expect(codec.decodeFromHeader(`session=${expired}; session=${cookie}`, T0).status).toBe('expired');
+  });
+
+  it('with no authentic duplicate, reports the first one', () => {
+    expect(codec.decodeFromHeader('session=; session=a.b.c.d.e', T0)).toMatchObject({ status: 'invalid', reason: 'malformed' });
+  });
+
+  it('tries at most 8 cookies of the name', () => {
+    const stuffed = `${'session=x; '.repeat(8)}session=${cookie}`;
+    expect(codec.decodeFromHeader(stuffed, T0).status).toBe('invalid');
+    const within = `${'session=x; '.repeat(7)}session=${cookie}`;
+    expect(codec.decodeFromHeader(within, T0).status).toBe('valid');
+  });
+
+  it('a cookie moved to another name is refused', () => {
+    const auth = codecOn({ cookieName: 'auth', secret: SECRET });
+    expect(auth.decodeFromHeader(`auth=${cookie}`, T0)).toMatchObject({ status: 'invalid', reason: 'wrong-name' });
+  });
+
+  it('an 8 KB header of junk is answered, not thrown', () => {
+    const junk = `session=${'\u00ff;='.repeat(2700)}`;
+    expect(['invalid', 'absent']).toContain(codec.decodeFromHeader(junk, T0).status);
+  });
+});

@@ -1,0 +1,134 @@
+// Option validation: every mistake is caught at setup with a message that names the option and
+// the fix, and an err.code tests and callers can rely on.
+import { describe, expect, it } from 'vitest';
+
+import { createCodec, type CodecOptions } from '../src/index';
+import { BACKEND, SECRET, codecOn } from './helpers/backend';
+import { rawKeys } from './helpers/payloads';
+
+function setupError(options: unknown): Error & { code?: string } {
+  try {
+    createCodec(options as CodecOptions);
+  } catch (err) {
+    return err as Error & { code?: string };
+  }
+  throw new Error('expected the options to be refused');
+}
+
+function expectRefused(options: unknown, code: string, message: RegExp, type: typeof Error = Error): void {
+  const err = setupError(options);
+  expect(err).toBeInstanceOf(type);
+  expect(err.code).toBe(code);
+  expect(err.message).toMatch(/^client-sessions-native: /);
+  expect(err.message).toMatch(message);
+}
+
+describe(`option validation (${BACKEND})`, () => {
+  it('defaults: cookie name session_state, aes256 + sha256', () => {
+    const codec = codecOn({ secret: SECRET });
+    expect(codec.cookieName).toBe('session_state');
+    const cookie = codec.encode('{}', 1, 1);
+    expect(cookie.split('.')[4]).toHaveLength(43); // a full 32-byte sha256 tag
+  });
+
+  it('requires keys', () => {
+    expectRefused({}, 'ERR_CLIENT_SESSIONS_NO_KEYS', /without a secret or encryptionKey\/signatureKey pair/);
+    expectRefused({ secret: '' }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /secret/);
+    expectRefused({ encryptionKey: rawKeys('aes256').encryptionKey }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /signatureKey/);
+    expectRefused({ secret: [] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /empty list/);
+    expectRefused({ keys: [] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /non-empty array/, TypeError);
+    expectRefused({ keys: [null] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /keys\[0\]/, TypeError);
+    expectRefused({ keys: [{}] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /needs a secret, or both/);
+    expectRefused(null, 'ERR_CLIENT_SESSIONS_OPTIONS', /options must be an object/, TypeError);
+  });
+
+  it('refuses ambiguous key options', () => {
+    expectRefused({ secret: SECRET, keys: [rawKeys('aes256')] }, 'ERR_CLIENT_SESSIONS_OPTIONS', /either keys .* or secret/);
+    expectRefused({ secret: [SECRET], ...rawKeys('aes256') }, 'ERR_CLIENT_SESSIONS_OPTIONS', /use keys: \[/);
+  });
+
+  it('refuses wrong key types', () => {
+    expectRefused({ secret: 42 }, 'ERR_CLIENT_SESSIONS_SECRET', /secret must be a string or a Buffer, got 42/, TypeError);
+    expectRefused({ encryptionKey: 'abc', signatureKey: Buffer.alloc(32) }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY', /encryptionKey must be a Buffer, got a string/, TypeError);
+    expectRefused({ encryptionKey: Buffer.alloc(32, 1), signatureKey: [1, 2] }, 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY', /signatureKey must be a Buffer, got an array/, TypeError);
+  });
+
+  it("applies client-sessions' key length rules", () => {
+    expectRefused(
+      { encryptionKey: Buffer.alloc(31, 1), signatureKey: Buffer.alloc(32, 2) },
+      'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY',
+      /encryptionKey for aes256 must be exactly 32 bytes \(256 bits\), got 31/,
+    );
+    expectRefused(
+      { encryptionKey: Buffer.alloc(16, 1), signatureKey: Buffer.alloc(47, 2), encryptionAlgorithm: 'aes128', signatureAlgorithm: 'sha384' },
+      'ERR_CLIENT_SESSIONS_SIGNATURE_KEY',
+      /signatureKey for sha384 must be at least 48 bytes \(384 bits\), got 47/,
+    );
+    expectRefused({ secret: SECRET, encryptionAlgorithm: 'aes128' }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY', /fits only aes256/);
+    expectRefused({ secret: SECRET, signatureAlgorithm: 'sha512' }, 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY', /too short for sha512: use sha256/);
+    expectRefused(
+      { encryptionKey: Buffer.alloc(32, 9), signatureKey: Buffer.alloc(32, 9) },
+      'ERR_CLIENT_SESSIONS_SAME_KEYS',
+      /Encryption and Signature keys must be different/,
+    );
+    expectRefused(
+      { keys: [rawKeys('aes256', 1), { encryptionKey: Buffer.alloc(32, 1), signatureKey: Buffer.alloc(10) }] },
+      'ERR_CLIENT_SESSIONS_SIGNATURE_KEY',
+      /signatureKey \(key set 1\)/,
+    );
+  });
+
+  it('a signature key longer than the minimum is fine', () => {
+    expect(() => codecOn({ encryptionKey: Buffer.alloc(32, 1), signatureKey: Buffer.alloc(100, 2) })).not.toThrow();
+  });
+
+  it('algorithm names are case-insensitive and unknown ones are listed', () => {
+    expect(() => codecOn({ secret: SECRET, encryptionAlgorithm: 'AES256', signatureAlgorithm: 'SHA256-Drop128' })).not.toThrow();
+    expectRefused({ secret: SECRET, encryptionAlgorithm: 'aes-256-gcm' }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_ALGORITHM', /supported are: aes128, aes192, aes256/);
+    expectRefused({ secret: SECRET, signatureAlgorithm: 'sha1' }, 'ERR_CLIENT_SESSIONS_SIGNATURE_ALGORITHM', /supported are: sha256, sha256-drop128, sha384/);
+    expectRefused({ secret: SECRET, signatureAlgorithm: 5 }, 'ERR_CLIENT_SESSIONS_SIGNATURE_ALGORITHM', /"5"/);
+  });
+
+  it('cookie names must be valid cookie names without "="', () => {
+    expectRefused({ secret: SECRET, cookieName: 'a=b' }, 'ERR_CLIENT_SESSIONS_COOKIE_NAME', /cannot include "="/);
+    for (const name of ['has space', 'semi;colon', 'com,ma', 'quote"', 'caf\u00e9', 'tab\t']) {
+      expectRefused({ secret: SECRET, cookieName: name }, 'ERR_CLIENT_SESSIONS_COOKIE_NAME', /not a valid cookie name/);
+    }
+    expectRefused({ secret: SECRET, cookieName: 7 }, 'ERR_CLIENT_SESSIONS_COOKIE_NAME', /must be a string/, TypeError);
+    expect(codecOn({ secret: SECRET, cookieName: "__Host-my.session_1!#$%&'*+^`|~" }).cookieName).toBe("__Host-my.session_1!#$%&'*+^`|~");
+  });
+
+  it('activeDuration must be whole non-negative milliseconds', () => {
+    expect(() => codecOn({ secret: SECRET, activeDuration: 0 })).not.toThrow();
+    for (const bad of [-1, 1.5, Number.NaN, '300000', Infinity]) {
+      expectRefused({ secret: SECRET, activeDuration: bad }, 'ERR_CLIENT_SESSIONS_DURATION', /activeDuration must be a whole number of milliseconds/, TypeError);
+    }
+  });
+
+  it('the backend option accepts only native, js and auto', () => {
+    expectRefused({ secret: SECRET, backend: 'rust' }, 'ERR_CLIENT_SESSIONS_BACKEND', /use 'native', 'js' or 'auto'/, TypeError);
+  });
+
+  it('keys are copied at setup: changing the caller Buffer later changes nothing', () => {
+    const keys = rawKeys('aes256', 5);
+    const codec = codecOn(keys);
+    const cookie = codec.encode('{"a":1}', 1, 10);
+    keys.encryptionKey.fill(0);
+    keys.signatureKey.fill(0);
+    expect(codec.decode(cookie, 1).status).toBe('valid');
+    expect(codecOn(rawKeys('aes256', 5)).decode(codec.encode('{}', 1, 10), 1).status).toBe('valid');
+  });
+
+  it('errors never contain key material', () => {
+    const secret = 'super-secret-value-that-must-not-leak';
+    const messages = [
+      setupError({ secret, encryptionAlgorithm: 'aes128' }).message,
+      setupError({ secret, signatureAlgorithm: 'sha512' }).message,
+      setupError({ encryptionKey: Buffer.from(secret), signatureKey: Buffer.from(secret) }).message,
+    ];
+    for (const message of messages) {
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain(Buffer.from(secret).toString('hex'));
+    }
+  });
+});

@@ -1,0 +1,118 @@
+// Damaged, forged and foreign cookies are a status with a reason, never an exception and never
+// content.
+import { createCipheriv, createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+
+import type { DecodeResult } from '../src/index';
+import { BACKEND, DAY, SECRET, T0, codecOn } from './helpers/backend';
+
+const codec = codecOn({ cookieName: 'session', secret: SECRET });
+const good = codec.encode(JSON.stringify({ user: 'alice', admin: false }), T0, DAY);
+const [iv, ct, created, duration, tag] = good.split('.') as [string, string, string, string, string];
+
+function expectInvalid(result: DecodeResult, reason?: string): void {
+  expect(result.status).toBe('invalid');
+  expect(result.json).toBeUndefined();
+  if (reason) expect(result.reason).toBe(reason);
+}
+
+describe(`tampering (${BACKEND})`, () => {
+  it('the untouched cookie is valid (the baseline the other cases change)', () => {
+    expect(codec.decode(good, T0)).toMatchObject({ status: 'valid', json: '{"user":"alice","admin":false}' });
+  });
+
+  it('every single character changed anywhere is rejected', () => {
+    let changed = 0;
+    for (let i = 0; i < good.length; i++) {
+      for (const c of ['A', 'g', '0', '-', '_', '.', '=', '+', '/', ' ', 'é']) {
+        if (good[i] === c) continue;
+        const forged = good.slice(0, i) + c + good.slice(i + 1);
+        expectInvalid(codec.decode(forged, T0));
+        changed++;
+      }
+    }
+    expect(changed).toBeGreaterThan(good.length * 10);
+  });
+
+  it('each field flipped by one character is rejected with the right reason', () => {
+    const flip = (field: string): string => (field[0] === 'A' ? 'B' : 'A') + field.slice(1);
+    expectInvalid(codec.decode([flip(iv), ct, created, duration, tag].join('.'), T0), 'bad-mac');
+    expectInvalid(codec.decode([iv, flip(ct), created, duration, tag].join('.'), T0), 'bad-mac');
+    expectInvalid(codec.decode([iv, ct, String(T0 + 1), duration, tag].join('.'), T0), 'bad-mac');
+    expectInvalid(codec.decode([iv, ct, created, String(DAY * 365), tag].join('.'), T0), 'bad-mac');
+    expectInvalid(codec.decode([iv, ct, created, duration, flip(tag)].join('.'), T0), 'bad-mac');
+  });
+
+  it('truncation anywhere, extra fields and missing fields are rejected', () => {
+    for (let len = 0; len < good.length; len++) expectInvalid(codec.decode(good.slice(0, len), T0));
+    expectInvalid(codec.decode(`${good}.`, T0), 'malformed');
+    expectInvalid(codec.decode(`${good}.extra`, T0), 'malformed');
+    expectInvalid(codec.decode([iv, ct, created, duration].join('.'), T0), 'malformed');
+    expectInvalid(codec.decode([iv, ct, created, tag].join('.'), T0), 'malformed');
+    expectInvalid(codec.decode([iv, ct, ct, created, duration, tag].join('.'), T0), 'malformed');
+  });
+
+  it('a wrong key or a wrong cookie name is rejected', () => {
+    expectInvalid(codecOn({ cookieName: 'session', secret: `${SECRET}!` }).decode(good, T0), 'bad-mac');
+    expectInvalid(codecOn({ cookieName: 'Session', secret: SECRET }).decode(good, T0), 'wrong-name');
+    expectInvalid(codecOn({ cookieName: 'sessionx', secret: SECRET }).decode(good, T0), 'wrong-name');
+  });
+
+  it('timestamps that are not canonical decimals are rejected before any crypto', () => {
+    for (const [c, d] of [
+      [`0${created}`, duration],
+      [`${created}abc`, duration],
+      [`+${created}`, duration],
+      [`-${created}`, duration],
+      [`${created}.0`, duration],
+      [created, `${duration} `],
+      [created, '8.64e7'],
+      [created, '0x5265C00'],
+      [created, '9007199254740992'],
+      [created, ''],
+    ] as const) {
+      expectInvalid(codec.decode([iv, ct, c, d, tag].join('.'), T0), 'malformed');
+    }
+  });
+
+  it('malformed inputs are invalid: empty, non-base64, padding, standard alphabet, huge', () => {
+    for (const value of ['', ' ', '....', 'not a cookie', 'a.b.c.d.e', `${iv}==.${ct}.${created}.${duration}.${tag}`]) {
+      expectInvalid(codec.decode(value, T0), 'malformed');
+    }
+    const standard = good.replace(/-/g, '+').replace(/_/g, '/');
+    if (standard !== good) expectInvalid(codec.decode(standard, T0), 'malformed');
+    expectInvalid(codec.decode([iv, `${ct}=`, created, duration, tag].join('.'), T0), 'malformed');
+    expectInvalid(codec.decode([iv, ct.slice(0, -4), created, duration, tag].join('.'), T0));
+    expectInvalid(codec.decode('A'.repeat(16 * 1024 + 1), T0), 'too-large');
+    expectInvalid(codec.decode('.'.repeat(1 << 20), T0), 'too-large');
+    expectInvalid(codec.decode(`${good}${'A'.repeat(17 * 1024)}`, T0), 'too-large');
+  });
+
+  it('non-string values are invalid, not exceptions', () => {
+    for (const value of [undefined, null, 42, {}, Buffer.from(good)]) {
+      expectInvalid(codec.decode(value as unknown as string, T0), 'malformed');
+    }
+  });
+
+  it('authentic ciphertext with broken PKCS#7 padding is rejected as bad-padding', () => {
+    // Built by hand: two blocks ending in a 0x00 byte (never valid padding), correctly MACed.
+    const encryptionKey = createHmac('sha256', SECRET).update('cookiesession-encryption').digest();
+    const ivBytes = Buffer.alloc(16, 3);
+    const cipher = createCipheriv('aes-256-cbc', encryptionKey, ivBytes).setAutoPadding(false);
+    const plaintext = Buffer.concat([Buffer.from('session={"a":1}'), Buffer.alloc(17)]);
+    const blocks = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    const mac = codec.computeMac(0, ivBytes, blocks, '1', '999999999999');
+    const forged = [ivBytes, blocks].map((b) => b.toString('base64url')).join('.') + `.1.999999999999.${mac.toString('base64url')}`;
+    expectInvalid(codec.decode(forged, 2), 'bad-padding');
+  });
+
+  it('authentic content that is not UTF-8 is rejected as not-utf8', () => {
+    const encryptionKey = createHmac('sha256', SECRET).update('cookiesession-encryption').digest();
+    const ivBytes = Buffer.alloc(16, 4);
+    const cipher = createCipheriv('aes-256-cbc', encryptionKey, ivBytes);
+    const blocks = Buffer.concat([cipher.update(Buffer.from([...Buffer.from('session="'), 0xc3, 0x28, 0x22])), cipher.final()]);
+    const mac = codec.computeMac(0, ivBytes, blocks, '1', '999999999999');
+    const forged = [ivBytes, blocks].map((b) => b.toString('base64url')).join('.') + `.1.999999999999.${mac.toString('base64url')}`;
+    expectInvalid(codec.decode(forged, 2), 'not-utf8');
+  });
+});

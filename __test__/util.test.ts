@@ -1,0 +1,107 @@
+// The client-sessions `util` surface: same arguments, defaults, results and setup errors.
+import { createRequire } from 'node:module';
+import { describe, expect, it, vi } from 'vitest';
+
+import { util } from '../src/index';
+import { utilCodecFor } from '../src/util';
+import { BACKEND, DAY, SECRET, T0 } from './helpers/backend';
+
+const original = createRequire(__filename)('client-sessions') as {
+  util: {
+    encode(opts: object, content: unknown, duration?: number, createdAt?: number): string;
+    decode(opts: object, value: string): unknown;
+    computeHmac(opts: object, iv: Buffer, ct: Buffer, duration: number, createdAt: number): Buffer;
+  };
+};
+
+describe(`util (${BACKEND})`, () => {
+  it('runs on the backend the environment selects', () => {
+    expect(utilCodecFor({ cookieName: 's', secret: SECRET }).backend).toBe(BACKEND);
+  });
+
+  it('encode defaults duration to 24 hours and createdAt to now', () => {
+    vi.useFakeTimers({ now: T0, toFake: ['Date'] });
+    try {
+      const cookie = util.encode({ cookieName: 's', secret: SECRET }, { a: 1 });
+      expect(cookie.split('.').slice(2, 4)).toEqual([String(T0), String(DAY)]);
+      expect(util.decode({ cookieName: 's', secret: SECRET }, cookie)).toEqual({ content: { a: 1 }, createdAt: T0, duration: DAY });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("throws client-sessions' errors for a missing or bad cookieName", () => {
+    const thrown = (fn: () => unknown): Error => {
+      try {
+        fn();
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('expected a throw');
+    };
+    // The same class and message text as client-sessions, so code matching on them keeps working.
+    for (const err of [
+      thrown(() => util.encode({ secret: SECRET } as never, {})),
+      thrown(() => util.decode({ secret: SECRET } as never, 'x')),
+    ]) {
+      expect(err.constructor).toBe(Error);
+      expect(err.message).toBe('cookieName option required');
+    }
+    expect(thrown(() => util.encode({ cookieName: 'a=b', secret: SECRET }, {})).message).toBe('cookieName cannot include "="');
+  });
+
+  it('decode returns undefined for anything that is not an authentic cookie', () => {
+    const opts = { cookieName: 's', secret: SECRET };
+    const cookie = util.encode(opts, { a: 1 }, DAY, T0);
+    for (const bad of ['', 'x', `${cookie}x`, cookie.replace(/\.\d+\./, '.1.'), 42 as unknown as string]) {
+      expect(util.decode(opts, bad)).toBeUndefined();
+    }
+    expect(util.decode({ cookieName: 't', secret: SECRET }, cookie)).toBeUndefined();
+  });
+
+  it('decode does not check expiry, like the original', () => {
+    const opts = { cookieName: 's', secret: SECRET };
+    const ancient = util.encode(opts, { old: true }, 1, 1);
+    expect(util.decode(opts, ancient)).toEqual({ content: { old: true }, createdAt: 1, duration: 1 });
+    expect(original.util.decode({ ...opts }, ancient)).toEqual({ content: { old: true }, createdAt: 1, duration: 1 });
+  });
+
+  it('keeps the lenient key rules of the original util (a secret with sha512 works)', () => {
+    const opts = { cookieName: 's', secret: SECRET, signatureAlgorithm: 'sha512' };
+    const ours = util.encode(opts, { x: 1 }, DAY, T0);
+    expect(original.util.decode({ ...opts }, ours)).toEqual({ content: { x: 1 }, createdAt: T0, duration: DAY });
+  });
+
+  it('computeHmac equals the original for every signature algorithm', () => {
+    const signatureKey = Buffer.alloc(64, 0x42);
+    const encryptionKey = Buffer.alloc(32, 0x17);
+    const iv = Buffer.alloc(16, 1);
+    const ct = Buffer.from('0123456789abcdef0123456789abcdef');
+    for (const signatureAlgorithm of ['sha256', 'sha256-drop128', 'sha384', 'sha384-drop192', 'sha512', 'sha512-drop256']) {
+      const opts = { cookieName: 's', encryptionKey, signatureKey, signatureAlgorithm };
+      const ours = util.computeHmac(opts, iv, ct, DAY, T0);
+      expect(ours.equals(original.util.computeHmac({ ...opts }, iv, ct, DAY, T0)), signatureAlgorithm).toBe(true);
+    }
+  });
+
+  it('does not write derived keys into the options object', () => {
+    const opts = { cookieName: 's', secret: SECRET };
+    util.encode(opts, {});
+    expect(Object.keys(opts)).toEqual(['cookieName', 'secret']);
+  });
+
+  it('reuses the codec for the same options and rebuilds it when they change', () => {
+    const opts: { cookieName: string; secret: string } = { cookieName: 's', secret: SECRET };
+    const first = utilCodecFor(opts);
+    expect(utilCodecFor(opts)).toBe(first);
+    const cookie = util.encode(opts, { a: 1 });
+    opts.secret = `${SECRET} rotated`;
+    expect(utilCodecFor(opts)).not.toBe(first);
+    expect(util.decode(opts, cookie)).toBeUndefined();
+  });
+
+  it('content JSON cannot represent is refused with a clear error', () => {
+    expect(() => util.encode({ cookieName: 's', secret: SECRET }, undefined)).toThrow(/JSON-serialisable/);
+    expect(() => util.encode({ cookieName: 's', secret: SECRET }, { n: 1n })).toThrow(TypeError);
+  });
+});
