@@ -1,7 +1,28 @@
 // ESM entry: the CommonJS build is the one implementation, so `import` and `require` in the
 // same process share its state (one binary load, one default backend).
-import cjs from './index.js';
+import clientSessions from './index.js';
 
-export const { createCodec, util, backend, nativeLoadError, BACKEND_ENV, MAX_COOKIE_VALUE_LENGTH } = cjs;
-export default cjs;
-export type * from './index.js';
+export const { util, createCodec, backend, nativeLoadError, BACKEND_ENV, MAX_COOKIE_VALUE_LENGTH } = clientSessions;
+export default clientSessions;
+
+export type SessionOptions = clientSessions.SessionOptions;
+export type CookieOptions = clientSessions.CookieOptions;
+export type SessionMiddleware<T extends object = Record<string, any>> = clientSessions.SessionMiddleware<T>;
+export type ClientSession<T extends object = Record<string, any>> = clientSessions.ClientSession<T>;
+export type SessionMethods = clientSessions.SessionMethods;
+export type SessionProblem = clientSessions.SessionProblem;
+export type ErrorHandler = clientSessions.ErrorHandler;
+export type BackendChoice = clientSessions.BackendChoice;
+export type BackendName = clientSessions.BackendName;
+export type Codec = clientSessions.Codec;
+export type DecodeResult = clientSessions.DecodeResult;
+export type DecodeStatus = clientSessions.DecodeStatus;
+export type InvalidReason = clientSessions.InvalidReason;
+export type CodecOptions = clientSessions.CodecOptions;
+export type KeySetOptions = clientSessions.KeySetOptions;
+export type EncryptionAlgorithm = clientSessions.EncryptionAlgorithm;
+export type SignatureAlgorithm = clientSessions.SignatureAlgorithm;
+export type DecodedCookie<T = unknown> = clientSessions.DecodedCookie<T>;
+export type UtilOptions = clientSessions.UtilOptions;
+export type CodedError = clientSessions.CodedError;
+export type ErrorCode = clientSessions.ErrorCode;

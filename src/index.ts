@@ -1,29 +1,68 @@
-// The public API. In CommonJS `require('client-sessions-native')` returns this module; the ESM
-// entry (esm.mts) re-exports it so both module systems share one instance.
+// The public API. `require('client-sessions-native')` is the middleware factory, with `util`,
+// `createCodec` and the rest as its properties, as `require('client-sessions')` was. The ESM
+// entry (esm.mts) re-exports this one module, so both module systems share one instance.
 
-import type { BackendName } from './codec';
-import { requestedBackend, resolveBackend } from './backend/select';
-import * as util from './util';
+import * as backendSelect from './backend/select';
+import type * as codecTypes from './codec';
+import * as codecModule from './codec';
+import * as createCodecModule from './create-codec';
+import type * as errorTypes from './errors';
+import type * as middlewareOptionTypes from './middleware-options';
+import * as middlewareModule from './middleware';
+import type * as optionTypes from './options';
+import type * as algorithmTypes from './algorithms';
+import type * as cookieTypes from './cookie';
+import type * as reportTypes from './report';
+import type * as sessionTypes from './session';
+import * as utilModule from './util';
 
-export { createCodec } from './create-codec';
-export { nativeLoadError, BACKEND_ENV } from './backend/select';
-export { util };
-export type {
-  BackendChoice,
-  BackendName,
-  Codec,
-  DecodeResult,
-  DecodeStatus,
-  InvalidReason,
-} from './codec';
-export { MAX_COOKIE_VALUE_LENGTH } from './codec';
-export type { CodecOptions, KeySetOptions } from './options';
-export type { EncryptionAlgorithm, SignatureAlgorithm } from './algorithms';
-export type { DecodedCookie, UtilOptions } from './util';
-export type { CodedError, ErrorCode } from './errors';
+const defaultBackend = backendSelect.resolveBackend(backendSelect.requestedBackend());
 
 /**
- * The backend codecs use unless told otherwise: `native` when the Rust binary loaded, `js` when
- * it did not or when CLIENT_SESSIONS_NATIVE_BACKEND=js. See `nativeLoadError()` for why.
+ * Connect/Express middleware keeping an encrypted session in a cookie:
+ * `app.use(sessions({ cookieName: 'session', secret, duration }))`, then `req.session`.
  */
-export const backend: BackendName = resolveBackend(requestedBackend());
+function clientSessions<T extends object = Record<string, any>>(
+  options: middlewareOptionTypes.SessionOptions,
+): middlewareModule.SessionMiddleware<T> {
+  return middlewareModule.clientSessions<T>(options);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-namespace
+namespace clientSessions {
+  /** client-sessions' `util.encode`, `util.decode` and `util.computeHmac`. */
+  export const util = utilModule;
+  export const createCodec = createCodecModule.createCodec;
+  /**
+   * The backend codecs use unless told otherwise: `native` when the Rust binary loaded, `js`
+   * when it did not or when CLIENT_SESSIONS_NATIVE_BACKEND=js. `nativeLoadError()` says why.
+   */
+  export const backend: codecTypes.BackendName = defaultBackend;
+  export const nativeLoadError = backendSelect.nativeLoadError;
+  export const BACKEND_ENV = backendSelect.BACKEND_ENV;
+  export const MAX_COOKIE_VALUE_LENGTH = codecModule.MAX_COOKIE_VALUE_LENGTH;
+
+  export type SessionOptions = middlewareOptionTypes.SessionOptions;
+  export type CookieOptions = cookieTypes.CookieOptions;
+  export type SessionMiddleware<T extends object = Record<string, any>> = middlewareModule.SessionMiddleware<T>;
+  export type ClientSession<T extends object = Record<string, any>> = middlewareModule.ClientSession<T>;
+  export type SessionMethods = sessionTypes.SessionMethods;
+  export type SessionProblem = reportTypes.SessionProblem;
+  export type ErrorHandler = reportTypes.ErrorHandler;
+  export type BackendChoice = codecTypes.BackendChoice;
+  export type BackendName = codecTypes.BackendName;
+  export type Codec = codecTypes.Codec;
+  export type DecodeResult = codecTypes.DecodeResult;
+  export type DecodeStatus = codecTypes.DecodeStatus;
+  export type InvalidReason = codecTypes.InvalidReason;
+  export type CodecOptions = optionTypes.CodecOptions;
+  export type KeySetOptions = optionTypes.KeySetOptions;
+  export type EncryptionAlgorithm = algorithmTypes.EncryptionAlgorithm;
+  export type SignatureAlgorithm = algorithmTypes.SignatureAlgorithm;
+  export type DecodedCookie<T = unknown> = utilModule.DecodedCookie<T>;
+  export type UtilOptions = utilModule.UtilOptions;
+  export type CodedError = errorTypes.CodedError;
+  export type ErrorCode = errorTypes.ErrorCode;
+}
+
+export = clientSessions;

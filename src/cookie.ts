@@ -1,0 +1,144 @@
+// Set-Cookie header values. Attribute values are validated at setup, so nothing a request
+// carries ever reaches the header except the encoded (base64url and digits) cookie value.
+
+import { codedError } from './errors';
+import { describe } from './options';
+
+export type SameSite = 'Strict' | 'Lax' | 'None';
+export type Priority = 'Low' | 'Medium' | 'High';
+
+export interface CookieOptions {
+  /** Default `/`. */
+  path?: string | undefined;
+  domain?: string | undefined;
+  /** Default `true`: scripts in the page cannot read the session cookie. */
+  httpOnly?: boolean | undefined;
+  /**
+   * `true`: the cookie is marked Secure and only sent over a secure connection. `'auto'`: marked
+   * Secure when the connection is secure. Default `false` (as in client-sessions).
+   */
+  secure?: boolean | 'auto' | undefined;
+  /** `'strict'`, `'lax'`, `'none'` (forces Secure), `true` (= strict) or `false`. */
+  sameSite?: boolean | 'strict' | 'lax' | 'none' | 'Strict' | 'Lax' | 'None' | undefined;
+  /** Cookie lifetime in ms from each write, instead of following the session's expiry. */
+  maxAge?: number | undefined;
+  /** A fixed expiry date for the cookie (rarely wanted: it does not follow the session). */
+  expires?: Date | undefined;
+  /** A browser-session cookie: no Expires attribute. Cannot be combined with `maxAge`. */
+  ephemeral?: boolean | undefined;
+  /** CHIPS `Partitioned` (forces Secure). */
+  partitioned?: boolean | undefined;
+  priority?: 'low' | 'medium' | 'high' | 'Low' | 'Medium' | 'High' | undefined;
+}
+
+export interface ResolvedCookieOptions {
+  path: string;
+  domain: string | undefined;
+  httpOnly: boolean;
+  /** `always`: Secure attribute, sent only on secure connections; `auto`: Secure when secure. */
+  secure: 'always' | 'auto' | 'never';
+  sameSite: SameSite | undefined;
+  maxAge: number | undefined;
+  expires: Date | undefined;
+  ephemeral: boolean;
+  partitioned: boolean;
+  priority: Priority | undefined;
+}
+
+// RFC 6265 attribute values: printable ASCII except ';' (and no controls), so no option can
+// end an attribute early or inject a header.
+const ATTRIBUTE_VALUE = /^[\x20-\x3a\x3c-\x7e]*$/;
+
+export function resolveCookieOptions(cookie: unknown): ResolvedCookieOptions {
+  if (cookie !== undefined && (cookie === null || typeof cookie !== 'object')) {
+    throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie must be an object of cookie attributes, got ${describe(cookie)}`, TypeError);
+  }
+  const c = (cookie ?? {}) as CookieOptions;
+  const path = attribute('path', c.path ?? '/');
+  const domain = c.domain === undefined ? undefined : attribute('domain', c.domain);
+  const httpOnly = flag('httpOnly', c.httpOnly, true);
+  const sameSite = resolveSameSite(c.sameSite);
+  const partitioned = flag('partitioned', c.partitioned, false);
+  const ephemeral = flag('ephemeral', c.ephemeral, false);
+  let secure: ResolvedCookieOptions['secure'];
+  if (c.secure === 'auto') secure = 'auto';
+  else secure = flag('secure', c.secure, false) ? 'always' : 'never';
+  // Browsers drop SameSite=None and Partitioned cookies that are not Secure.
+  if ((sameSite === 'None' || partitioned) && secure === 'never') secure = 'always';
+
+  let maxAge: number | undefined;
+  if (c.maxAge !== undefined && c.maxAge !== null) {
+    if (typeof c.maxAge !== 'number' || !Number.isSafeInteger(c.maxAge) || c.maxAge <= 0) {
+      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.maxAge must be a whole number of milliseconds above 0, got ${describe(c.maxAge)}`, TypeError);
+    }
+    maxAge = c.maxAge;
+  }
+  if (ephemeral && maxAge !== undefined) {
+    throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', 'you cannot have an ephemeral cookie with a maxAge: remove one of cookie.ephemeral and cookie.maxAge');
+  }
+  let expires: Date | undefined;
+  if (c.expires !== undefined && c.expires !== null) {
+    if (!(c.expires instanceof Date) || Number.isNaN(c.expires.getTime())) {
+      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', 'cookie.expires must be a valid Date', TypeError);
+    }
+    expires = c.expires;
+  }
+  return { path, domain, httpOnly, secure, sameSite, maxAge, expires, ephemeral, partitioned, priority: resolvePriority(c.priority) };
+}
+
+function attribute(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !ATTRIBUTE_VALUE.test(value)) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_COOKIE_OPTIONS',
+      `cookie.${name} must be a string of printable ASCII without ';', got ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`,
+      TypeError,
+    );
+  }
+  return value;
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') {
+    throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.${name} must be true or false, got ${describe(value)}`, TypeError);
+  }
+  return value;
+}
+
+function resolveSameSite(value: unknown): SameSite | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true) return 'Strict';
+  const lower = typeof value === 'string' ? value.toLowerCase() : '';
+  if (lower === 'strict') return 'Strict';
+  if (lower === 'lax') return 'Lax';
+  if (lower === 'none') return 'None';
+  throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.sameSite must be 'strict', 'lax', 'none', true or false, got ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`, TypeError);
+}
+
+function resolvePriority(value: unknown): Priority | undefined {
+  if (value === undefined || value === null) return undefined;
+  const lower = typeof value === 'string' ? value.toLowerCase() : '';
+  if (lower === 'low') return 'Low';
+  if (lower === 'medium') return 'Medium';
+  if (lower === 'high') return 'High';
+  throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.priority must be 'low', 'medium' or 'high', got ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`, TypeError);
+}
+
+/** `name=value; Path=…; Expires=…; Domain=…; Secure; HttpOnly; SameSite=…; Partitioned; Priority=…`. */
+export function serializeCookie(
+  name: string,
+  value: string,
+  options: ResolvedCookieOptions,
+  expires: Date | undefined,
+  secure: boolean,
+): string {
+  let header = `${name}=${value}; Path=${options.path}`;
+  if (expires !== undefined) header += `; Expires=${expires.toUTCString()}`;
+  if (options.domain !== undefined) header += `; Domain=${options.domain}`;
+  if (secure) header += '; Secure';
+  if (options.httpOnly) header += '; HttpOnly';
+  if (options.sameSite !== undefined) header += `; SameSite=${options.sameSite}`;
+  if (options.partitioned) header += '; Partitioned';
+  if (options.priority !== undefined) header += `; Priority=${options.priority}`;
+  return header;
+}

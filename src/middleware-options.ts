@@ -1,0 +1,65 @@
+// The middleware's options, checked once at setup. Codec options are checked by options.ts;
+// this adds what only the middleware uses.
+
+import { resolveCookieOptions, serializeCookie, type CookieOptions, type ResolvedCookieOptions } from './cookie';
+import { codedError } from './errors';
+import { describe, resolveMilliseconds, type CodecOptions, type ResolvedCodecOptions } from './options';
+import { defaultErrorHandler, type ErrorHandler } from './report';
+
+export interface SessionOptions extends CodecOptions {
+  /** The property the session appears on: `req[requestKey]`. Default: the cookie name. */
+  requestKey?: string | undefined;
+  /** The session's lifetime in ms. Default 24 hours. */
+  duration?: number | undefined;
+  cookie?: CookieOptions | undefined;
+  /** Trust `X-Forwarded-Proto` from a TLS-terminating proxy to tell whether a request is secure. */
+  proxy?: boolean | undefined;
+  /** Where problems go (oversized cookie, bad cookies at level debug, ...). */
+  onError?: ErrorHandler | undefined;
+}
+
+export interface MiddlewareSettings {
+  cookieName: string;
+  requestKey: string;
+  duration: number;
+  activeDuration: number;
+  cookie: ResolvedCookieOptions;
+  proxy: boolean;
+  onError: ErrorHandler;
+  serialize(value: string, expires: Date | undefined, secure: boolean): string;
+}
+
+export const DEFAULT_DURATION = 24 * 60 * 60 * 1000;
+
+/** Browsers keep a cookie only if its Set-Cookie line fits in 4096 bytes. */
+export const MAX_SET_COOKIE_LENGTH = 4096;
+
+export function resolveMiddlewareSettings(options: SessionOptions, codec: ResolvedCodecOptions): MiddlewareSettings {
+  const duration = resolveMilliseconds('duration', options.duration, DEFAULT_DURATION);
+  if (duration === 0) {
+    throw codedError('ERR_CLIENT_SESSIONS_DURATION', 'duration must be above 0 ms (the default is 24 hours)', TypeError);
+  }
+  const requestKey = options.requestKey ?? codec.cookieName;
+  if (typeof requestKey !== 'string' || requestKey === '') {
+    throw codedError('ERR_CLIENT_SESSIONS_REQUEST_KEY', `requestKey must be a non-empty string, got ${describe(requestKey)}`, TypeError);
+  }
+  if (options.proxy !== undefined && typeof options.proxy !== 'boolean') {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', `proxy must be true or false, got ${describe(options.proxy)}`, TypeError);
+  }
+  const onError = options.onError ?? defaultErrorHandler;
+  if (typeof onError !== 'function') {
+    throw codedError('ERR_CLIENT_SESSIONS_ON_ERROR', `onError must be a function (err, req) => void, got ${describe(onError)}`, TypeError);
+  }
+  const cookie = resolveCookieOptions(options.cookie);
+  const cookieName = codec.cookieName;
+  return {
+    cookieName,
+    requestKey,
+    duration,
+    activeDuration: codec.activeDuration,
+    cookie,
+    proxy: options.proxy ?? false,
+    onError,
+    serialize: (value, expires, secure) => serializeCookie(cookieName, value, cookie, expires, secure),
+  };
+}

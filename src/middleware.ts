@@ -1,0 +1,55 @@
+// The Connect/Express middleware factory, a drop-in for client-sessions v0.8.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { createBackendCodec, requestedBackend } from './backend/select';
+import { codedError } from './errors';
+import { resolveMiddlewareSettings, type SessionOptions } from './middleware-options';
+import { resolveCodecOptions } from './options';
+import { hookWriteHead } from './response-hook';
+import { SessionState, type SessionMethods } from './session';
+
+/** A session as the application sees it: its own data plus the session methods. */
+export type ClientSession<T extends object = Record<string, any>> = Partial<T> & SessionMethods;
+
+export type NextFunction = (err?: unknown) => void;
+
+export interface SessionMiddleware<T extends object = Record<string, any>> {
+  (req: IncomingMessage, res: ServerResponse, next: NextFunction): void;
+  /** Only for typing: the session type this middleware puts on requests. */
+  readonly __session?: ClientSession<T>;
+}
+
+/**
+ * Builds the middleware. Options are checked here, once; a bad option throws with a message that
+ * says what to change. Each request gets its session at `req[requestKey]`, decoded on first use.
+ */
+export function clientSessions<T extends object = Record<string, any>>(options: SessionOptions): SessionMiddleware<T> {
+  if (options === null || typeof options !== 'object') {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'no options provided: pass at least { secret }, e.g. sessions({ cookieName: "session", secret: process.env.SESSION_SECRET })', TypeError);
+  }
+  const codecOptions = resolveCodecOptions(options, 'strict');
+  const settings = resolveMiddlewareSettings(options, codecOptions);
+  const codec = createBackendCodec(codecOptions, requestedBackend(options.backend));
+  const { requestKey } = settings;
+
+  return function clientSession(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
+    // Already set up on this request (the same middleware mounted twice): leave it, as
+    // client-sessions does.
+    if (requestKey in req) {
+      next();
+      return;
+    }
+    const state = new SessionState(settings, codec, req);
+    Object.defineProperty(req, requestKey, {
+      configurable: true,
+      enumerable: true,
+      get: () => state.content,
+      set: (value: unknown) => {
+        state.content = value;
+      },
+    });
+    hookWriteHead(req, res, state, settings);
+    next();
+  };
+}

@@ -1,0 +1,225 @@
+// One request's session: loaded from the Cookie header on first use, tracked by Proxy, and
+// turned into a Set-Cookie value when the response headers go out. Nothing here is shared between
+// requests: setDuration and ephemeral change this session only.
+
+import type { IncomingMessage } from 'node:http';
+
+import type { Codec } from './codec';
+import { codedError } from './errors';
+import type { MiddlewareSettings } from './middleware-options';
+import { reportProblem } from './report';
+import { createTracker, isPlainObject, parseContent, unwrap, type Tracker } from './tracking';
+
+export type Callback = (err?: Error | null) => void;
+
+/** The methods every session object carries (non-enumerable, never stored). */
+export interface SessionMethods {
+  /** Empties the session except `keysToKeep`, and starts a new lifetime from now. */
+  reset(keysToKeep?: readonly string[]): void;
+  /** The same as `reset()`. */
+  destroy(): void;
+  /** Gives this session a lifetime of `ms` from now; `ephemeral` makes it a browser-session cookie. */
+  setDuration(ms: number, ephemeral?: boolean): void;
+  /** A new, empty session object with a new lifetime (Passport calls this at login). */
+  regenerate(callback: Callback): void;
+  regenerate(): Promise<void>;
+  /** Nothing to store server-side: the cookie is written with the response headers. */
+  save(callback: Callback): void;
+  save(): Promise<void>;
+}
+
+export class SessionState {
+  readonly #settings: MiddlewareSettings;
+  readonly #codec: Codec;
+  readonly #req: IncomingMessage;
+  #loaded = false;
+  #dirty = false;
+  #content: Record<string, unknown> = {};
+  #tracker: Tracker | undefined;
+  /** Undefined until the session has a lifetime (a new session gets one when first written). */
+  #createdAt: number | undefined;
+  #duration: number;
+  #ephemeral: boolean;
+  #methods: SessionMethods | undefined;
+
+  constructor(settings: MiddlewareSettings, codec: Codec, req: IncomingMessage) {
+    this.#settings = settings;
+    this.#codec = codec;
+    this.#req = req;
+    this.#duration = settings.duration;
+    this.#ephemeral = settings.cookie.ephemeral;
+  }
+
+  /** What `req[requestKey]` returns: the tracked content. */
+  get content(): object {
+    this.#load();
+    return this.#root();
+  }
+
+  /** `req[requestKey] = value`: replaces the content, keeping the lifetime. */
+  set content(value: unknown) {
+    if (!isPlainObject(value)) {
+      throw codedError('ERR_CLIENT_SESSIONS_NOT_AN_OBJECT', 'cannot set client-session to non-object', TypeError, false);
+    }
+    this.#load();
+    this.#replace(unwrap(value));
+  }
+
+  get dirty(): boolean {
+    return this.#dirty;
+  }
+
+  reset(keysToKeep?: readonly string[]): void {
+    this.#load();
+    const keep = Array.isArray(keysToKeep) ? keysToKeep : [];
+    for (const key of Object.keys(this.#content)) {
+      if (!keep.includes(key)) delete this.#content[key];
+    }
+    this.#renew();
+  }
+
+  setDuration(ms: number, ephemeral?: boolean): void {
+    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms <= 0) {
+      throw codedError('ERR_CLIENT_SESSIONS_DURATION', `setDuration needs a whole number of milliseconds above 0, got ${String(ms)}`, TypeError);
+    }
+    if (ephemeral && this.#settings.cookie.maxAge !== undefined) {
+      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', 'you cannot have an ephemeral cookie with a maxAge.', Error, false);
+    }
+    this.#load();
+    this.#duration = ms;
+    this.#createdAt = Date.now();
+    this.#ephemeral = Boolean(ephemeral);
+    this.#dirty = true;
+  }
+
+  /**
+   * The cookie to send, or undefined when there is nothing to write. Called once, as the
+   * response headers are written.
+   */
+  cookieToWrite(secureConnection: boolean): string | undefined {
+    if (!this.#dirty) return undefined;
+    const { cookie, cookieName } = this.#settings;
+    const secure = cookie.secure === 'always' || (cookie.secure === 'auto' && secureConnection);
+    if (secure && !secureConnection) {
+      reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION', 'debug',
+        `the ${cookieName} cookie is Secure, so it is not sent over this insecure connection (set proxy: true or Express "trust proxy" behind a TLS proxy)`);
+      return undefined;
+    }
+    let json: string;
+    try {
+      json = JSON.stringify(this.#content);
+    } catch (err) {
+      reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_ENCODE_FAILED', 'error',
+        `the ${cookieName} session cannot be written as JSON (${(err as Error).message}); the cookie was not changed`);
+      return undefined;
+    }
+    const now = Date.now();
+    const createdAt = (this.#createdAt ??= now);
+    const value = this.#codec.encode(json, createdAt, this.#duration);
+    let expires: Date | undefined;
+    if (this.#ephemeral) expires = undefined;
+    else if (cookie.maxAge !== undefined) expires = new Date(now + cookie.maxAge);
+    else if (cookie.expires !== undefined) expires = cookie.expires;
+    // One second more than the session, as client-sessions does: Expires has whole seconds.
+    else expires = new Date(createdAt + this.#duration + 1000);
+    return this.#settings.serialize(value, expires, secure);
+  }
+
+  #root(): object {
+    if (this.#tracker === undefined) {
+      const tracker: Tracker = createTracker(this.#content, () => this.#markDirty(tracker), this.#sessionMethods() as never);
+      this.#tracker = tracker;
+    }
+    return this.#tracker.root;
+  }
+
+  // Made on first use only: most requests never touch their session.
+  #sessionMethods(): SessionMethods {
+    if (this.#methods === undefined) {
+      const regenerate = (callback?: Callback): Promise<void> | undefined => this.#regenerate(callback);
+      const save = (callback?: Callback): Promise<void> | undefined => settle(callback);
+      this.#methods = {
+        reset: (keysToKeep?: readonly string[]) => this.reset(keysToKeep),
+        destroy: () => this.reset(),
+        setDuration: (ms: number, ephemeral?: boolean) => this.setDuration(ms, ephemeral),
+        regenerate: regenerate as SessionMethods['regenerate'],
+        save: save as SessionMethods['save'],
+      };
+    }
+    return this.#methods;
+  }
+
+  #markDirty(from: Tracker | undefined): void {
+    // A proxy from before regenerate() belongs to the old session: writes to it are ignored.
+    if (from === this.#tracker) this.#dirty = true;
+  }
+
+  /** Reads the cookie, once, on first use. */
+  #load(): void {
+    if (this.#loaded) return;
+    this.#loaded = true;
+    const decoded = this.#codec.decodeFromHeader(this.#req.headers.cookie);
+    if (decoded.status === 'absent') return;
+    const { cookieName } = this.#settings;
+    if (decoded.status === 'valid') {
+      let content: Record<string, unknown> | undefined;
+      try {
+        content = parseContent(decoded.json!);
+      } catch {
+        content = undefined;
+      }
+      if (content !== undefined) {
+        this.#content = content;
+        this.#createdAt = decoded.createdAt;
+        this.#duration = decoded.duration;
+        if (decoded.refresh) {
+          // Close to expiry and in use: extend by activeDuration, as client-sessions does.
+          this.#createdAt += this.#settings.activeDuration;
+          this.#dirty = true;
+        }
+        // Made with an old key: write it again with the current one.
+        if (decoded.keyIndex > 0) this.#dirty = true;
+        return;
+      }
+      reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug',
+        `the ${cookieName} cookie holds no JSON object; starting a new session`, 'not-an-object');
+    } else {
+      const reason = decoded.status === 'expired' ? 'expired' : decoded.reason;
+      reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug',
+        `the ${cookieName} cookie is ${reason}; starting a new session`, reason);
+    }
+    // An expired or unreadable cookie is replaced by a new, empty session (only written if the
+    // request uses the session, since nothing is decoded otherwise).
+    this.#renew();
+  }
+
+  /** A new lifetime from now with the configured duration. */
+  #renew(): void {
+    this.#createdAt = Date.now();
+    this.#duration = this.#settings.duration;
+    this.#ephemeral = this.#settings.cookie.ephemeral;
+    this.#dirty = true;
+  }
+
+  #replace(content: Record<string, unknown>): void {
+    this.#content = content;
+    this.#tracker = undefined;
+    this.#dirty = true;
+  }
+
+  #regenerate(callback?: Callback): Promise<void> | undefined {
+    this.#load();
+    this.#replace({});
+    this.#renew();
+    return settle(callback);
+  }
+}
+
+/** Calls back on the next tick, or returns a resolved Promise when no callback is given. */
+function settle(callback?: Callback): Promise<void> | undefined {
+  if (typeof callback === 'function') {
+    process.nextTick(callback, null);
+    return undefined;
+  }
+  return Promise.resolve();
+}
