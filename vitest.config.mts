@@ -6,6 +6,7 @@ const backends = ['native', 'js'] as const;
 
 export default defineConfig({
   test: {
+    reporters: ['default', './__test__/helpers/summary-reporter.mts'],
     projects: backends.map((backend) => ({
       extends: true,
       test: {

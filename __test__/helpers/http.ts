@@ -1,0 +1,165 @@
+// Real servers over real HTTP: the same routes mounted on Express 4, Express 5, Connect and plain
+// node:http, and a client that carries cookies between requests like a browser.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+
+const load = createRequire(__filename);
+
+export type Framework = 'express4' | 'express5' | 'connect' | 'http';
+export const FRAMEWORKS: readonly Framework[] = ['express4', 'express5', 'connect', 'http'];
+
+export type Req = IncomingMessage & Record<string, any>;
+export type Handler = (req: Req, res: ServerResponse) => unknown;
+export type Middleware = (req: Req, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+export interface RunningApp {
+  url: string;
+  /** Errors that reached the framework's error handler (a 500), for assertions. */
+  errors: unknown[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `framework` on a random loopback port with `middleware` in order, then (Express only)
+ * whatever `configure` adds, then `routes` by exact path. A handler that throws or rejects becomes a 500 whose body is the error message.
+ */
+export async function startApp(
+  framework: Framework,
+  middleware: Middleware[],
+  routes: Record<string, Handler>,
+  configure?: (app: any) => void,
+): Promise<RunningApp> {
+  const errors: unknown[] = [];
+  const fail = (res: ServerResponse, err: unknown): void => {
+    errors.push(err);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end(String((err as Error)?.message ?? err));
+    } else res.end();
+  };
+  const dispatch = (req: Req, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const route = routes[path];
+    if (!route) {
+      res.statusCode = 404;
+      res.end('not found');
+      return;
+    }
+    try {
+      Promise.resolve(route(req, res)).catch((err) => fail(res, err));
+    } catch (err) {
+      fail(res, err);
+    }
+  };
+
+  let server: Server;
+  if (framework === 'express4' || framework === 'express5') {
+    const express = load(framework === 'express4' ? 'express' : 'express5');
+    const app = express();
+    for (const mw of middleware) app.use(mw);
+    // Settings and the framework's own routes, after the session middleware.
+    configure?.(app);
+    app.use(dispatch);
+    app.use((err: unknown, _req: Req, res: ServerResponse, _next: unknown) => fail(res, err));
+    server = createServer(app);
+  } else if (framework === 'connect') {
+    const connect = load('connect');
+    const app = connect();
+    for (const mw of middleware) app.use(mw);
+    app.use(dispatch);
+    app.use((err: unknown, _req: Req, res: ServerResponse, _next: unknown) => fail(res, err));
+    server = createServer(app);
+  } else {
+    server = createServer((req, res) => {
+      const chain = [...middleware];
+      const next = (err?: unknown): void => {
+        if (err) return fail(res, err);
+        const mw = chain.shift();
+        if (mw) mw(req as Req, res, next);
+        else dispatch(req as Req, res);
+      };
+      next();
+    });
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    errors,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface Reply {
+  status: number;
+  body: string;
+  headers: Headers;
+  /** The raw Set-Cookie lines of this response. */
+  setCookies: string[];
+}
+
+/** A cookie as a browser stores it, parsed from a Set-Cookie line. */
+export interface StoredCookie {
+  value: string;
+  attributes: Record<string, string | true>;
+}
+
+export function parseSetCookie(line: string): { name: string; cookie: StoredCookie } {
+  const [pair, ...attrs] = line.split(/;\s*/);
+  const eq = pair!.indexOf('=');
+  const attributes: Record<string, string | true> = {};
+  for (const attr of attrs) {
+    const i = attr.indexOf('=');
+    if (i < 0) attributes[attr.toLowerCase()] = true;
+    else attributes[attr.slice(0, i).toLowerCase()] = attr.slice(i + 1);
+  }
+  return { name: pair!.slice(0, eq), cookie: { value: pair!.slice(eq + 1), attributes } };
+}
+
+/** Keeps cookies between requests (no domain/path matching: one test server per browser). */
+export class Browser {
+  readonly jar = new Map<string, StoredCookie>();
+
+  constructor(readonly base: string) {}
+
+  cookieHeader(): string | undefined {
+    if (this.jar.size === 0) return undefined;
+    return [...this.jar].map(([name, c]) => `${name}=${c.value}`).join('; ');
+  }
+
+  async request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...init.headers };
+    const cookie = this.cookieHeader();
+    if (cookie !== undefined && headers.cookie === undefined) headers.cookie = cookie;
+    const res = await fetch(this.base + path, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(init.body !== undefined ? { body: init.body } : {}) });
+    const body = await res.text();
+    const setCookies = res.headers.getSetCookie();
+    for (const line of setCookies) {
+      const { name, cookie: stored } = parseSetCookie(line);
+      const expires = stored.attributes.expires;
+      if (typeof expires === 'string' && Date.parse(expires) <= Date.now()) this.jar.delete(name);
+      else this.jar.set(name, stored);
+    }
+    return { status: res.status, body, headers: res.headers, setCookies };
+  }
+
+  get(path: string, headers?: Record<string, string>): Promise<Reply> {
+    return this.request(path, headers ? { headers } : {});
+  }
+
+  async json<T = any>(path: string, headers?: Record<string, string>): Promise<T> {
+    const reply = await this.get(path, headers);
+    if (reply.status !== 200) throw new Error(`${path}: ${reply.status} ${reply.body}`);
+    return JSON.parse(reply.body) as T;
+  }
+}
+
+export function sendJson(res: ServerResponse, value: unknown): void {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(value));
+}

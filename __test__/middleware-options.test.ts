@@ -1,0 +1,74 @@
+// The middleware's own options: checked at setup, with messages that say what to change.
+import { describe, expect, it } from 'vitest';
+
+import sessions from '../src/index';
+import { BACKEND, SECRET } from './helpers/backend';
+
+function refusal(options: unknown): Error & { code?: string } {
+  try {
+    sessions(options as never);
+  } catch (err) {
+    return err as Error & { code?: string };
+  }
+  throw new Error('expected the options to be refused');
+}
+
+describe(`middleware options (${BACKEND})`, () => {
+  it('needs options with keys', () => {
+    expect(refusal(undefined)).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_OPTIONS', message: expect.stringMatching(/no options provided: pass at least \{ secret \}/) });
+    expect(refusal({ cookieName: 'x' })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_NO_KEYS' });
+  });
+
+  it('checks duration, requestKey, proxy and onError', () => {
+    expect(refusal({ secret: SECRET, duration: -5 })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_DURATION', message: expect.stringMatching(/duration must be a whole number of milliseconds/) });
+    expect(refusal({ secret: SECRET, duration: 0 })).toMatchObject({ message: expect.stringMatching(/duration must be above 0 ms/) });
+    expect(refusal({ secret: SECRET, duration: '1d' })).toBeInstanceOf(TypeError);
+    expect(refusal({ secret: SECRET, requestKey: '' })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_REQUEST_KEY' });
+    expect(refusal({ secret: SECRET, proxy: 'yes' })).toMatchObject({ message: expect.stringMatching(/proxy must be true or false/) });
+    expect(refusal({ secret: SECRET, onError: 'log' })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_ON_ERROR' });
+  });
+
+  it('checks cookie attributes, so nothing can inject into the header', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      ['nope', /cookie must be an object/],
+      [{ path: '/a; Domain=evil.example' }, /cookie.path must be a string of printable ASCII without ';'/],
+      [{ path: '/a\r\nSet-Cookie: x=1' }, /cookie.path/],
+      [{ domain: 'example.com\n' }, /cookie.domain/],
+      [{ sameSite: 'sometimes' }, /cookie.sameSite must be 'strict', 'lax', 'none', true or false, got "sometimes"/],
+      [{ priority: 'urgent' }, /cookie.priority must be 'low', 'medium' or 'high'/],
+      [{ httpOnly: 'true' }, /cookie.httpOnly must be true or false/],
+      [{ secure: 'yes' }, /cookie.secure must be true or false/],
+      [{ maxAge: -1 }, /cookie.maxAge must be a whole number of milliseconds above 0/],
+      [{ expires: 'tomorrow' }, /cookie.expires must be a valid Date/],
+      [{ ephemeral: true, maxAge: 1000 }, /you cannot have an ephemeral cookie with a maxAge/],
+    ];
+    for (const [cookie, message] of cases) {
+      const err = refusal({ secret: SECRET, cookie });
+      expect(err.message, JSON.stringify(cookie)).toMatch(message);
+      expect(err.message).toMatch(/^client-sessions-native: /);
+      expect(err.code).toBe('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS');
+    }
+  });
+
+  it('accepts the full set of client-sessions options', () => {
+    const middleware = sessions({
+      cookieName: 'mySession',
+      requestKey: 'session',
+      secret: SECRET,
+      duration: 24 * 60 * 60 * 1000,
+      activeDuration: 0,
+      encryptionAlgorithm: 'aes256',
+      signatureAlgorithm: 'sha256-drop128',
+      cookie: { path: '/api', domain: 'example.com', httpOnly: true, secure: false, sameSite: 'strict', maxAge: 14 * 24 * 60 * 60 * 1000 },
+    });
+    expect(typeof middleware).toBe('function');
+    expect(middleware.length).toBe(3);
+  });
+
+  it('does not modify the options object it is given', () => {
+    const options = { secret: SECRET, cookie: { path: '/' } };
+    const snapshot = JSON.stringify(options);
+    sessions(options);
+    expect(JSON.stringify(options)).toBe(snapshot);
+  });
+});
