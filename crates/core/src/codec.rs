@@ -132,7 +132,7 @@ impl Codec {
       duration_text.as_bytes(),
     );
 
-    let mut out = String::with_capacity(
+    let mut out = Vec::with_capacity(
       base64url::encoded_len(IV_LEN)
         + base64url::encoded_len(buf.len())
         + base64url::encoded_len(tag.len())
@@ -141,15 +141,15 @@ impl Codec {
         + 4,
     );
     base64url::encode_into(iv, &mut out);
-    out.push('.');
+    out.push(b'.');
     base64url::encode_into(&buf, &mut out);
-    out.push('.');
-    out.push_str(&created_at_text);
-    out.push('.');
-    out.push_str(&duration_text);
-    out.push('.');
+    out.push(b'.');
+    out.extend_from_slice(created_at_text.as_bytes());
+    out.push(b'.');
+    out.extend_from_slice(duration_text.as_bytes());
+    out.push(b'.');
     base64url::encode_into(&tag, &mut out);
-    Ok(out)
+    Ok(String::from_utf8(out).expect("base64url and decimal digits are ASCII"))
   }
 
   /// Decodes one cookie value at time `now` (milliseconds since the epoch).

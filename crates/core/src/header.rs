@@ -4,13 +4,20 @@
 /// The values of every cookie called `name` in `header`, in order. Pairs are separated by `;`,
 /// spaces and tabs around names and values are ignored, and one pair of surrounding double
 /// quotes is removed from a value (RFC 6265 allows a quoted value).
+///
+/// The name is searched for with SIMD (`memchr::memmem`), so the other cookies in a long header
+/// cost almost nothing; each hit is then checked to be a whole name at the start of a pair.
 pub fn cookie_values<'h>(header: &'h [u8], name: &'h [u8]) -> impl Iterator<Item = &'h [u8]> + 'h {
-  header.split(|&b| b == b';').filter_map(move |pair| {
-    let eq = pair.iter().position(|&b| b == b'=')?;
-    if trim(&pair[..eq]) != name {
+  let finder = memchr::memmem::find_iter(header, name);
+  finder.filter_map(move |at| {
+    if name.is_empty() || !starts_pair(&header[..at]) {
       return None;
     }
-    let value = trim(&pair[eq + 1..]);
+    let rest = &header[at + name.len()..];
+    let end = memchr::memchr(b';', rest).unwrap_or(rest.len());
+    let pair_rest = trim_start(&rest[..end]);
+    let value = pair_rest.strip_prefix(b"=")?;
+    let value = trim(value);
     Some(match value {
       [b'"', inner @ .., b'"'] => inner,
       _ => value,
@@ -18,14 +25,28 @@ pub fn cookie_values<'h>(header: &'h [u8], name: &'h [u8]) -> impl Iterator<Item
   })
 }
 
-fn trim(mut bytes: &[u8]) -> &[u8] {
+/// Whether only blanks stand between the previous `;` (or the header's start) and `at`.
+fn starts_pair(before: &[u8]) -> bool {
+  let before = trim_end(before);
+  before.is_empty() || before.ends_with(b";")
+}
+
+fn trim_start(mut bytes: &[u8]) -> &[u8] {
   while let [b' ' | b'\t', rest @ ..] = bytes {
     bytes = rest;
   }
+  bytes
+}
+
+fn trim_end(mut bytes: &[u8]) -> &[u8] {
   while let [rest @ .., b' ' | b'\t'] = bytes {
     bytes = rest;
   }
   bytes
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+  trim_end(trim_start(bytes))
 }
 
 #[cfg(test)]

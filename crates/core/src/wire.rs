@@ -22,31 +22,39 @@ pub struct Fields<'a> {
 }
 
 /// Parses `value` into its fields; `None` when it is not five well-formed fields.
+///
+/// The iv and the tag have fixed lengths, so their separators are at known places, and the two
+/// numbers (at most 16 digits each) sit just before the tag: the only scan for a separator is
+/// over those few bytes, never over the ciphertext. A stray `.` anywhere else is refused by
+/// the base64url decoder, so "exactly five fields" holds all the same.
 pub fn parse(value: &[u8], tag_len: usize) -> Option<Fields<'_>> {
-  let mut parts = value.split(|&b| b == b'.');
-  let iv_text = parts.next()?;
-  let ciphertext_text = parts.next()?;
-  let created_at_text = parts.next()?;
-  let duration_text = parts.next()?;
-  let tag_text = parts.next()?;
-  if parts.next().is_some() {
+  let iv_text_len = base64url::encoded_len(IV_LEN);
+  let tag_text_len = base64url::encoded_len(tag_len);
+  // iv . ct . n . n . tag with at least one character in ct and in each number.
+  if value.len() < iv_text_len + tag_text_len + 7 {
     return None;
   }
-  // Cheap length checks before any decoding: a 16-byte iv is 22 characters, the tag's length
-  // is fixed by the algorithm, and AES-CBC output is whole 16-byte blocks.
-  if iv_text.len() != base64url::encoded_len(IV_LEN)
-    || tag_text.len() != base64url::encoded_len(tag_len)
-  {
+  let tag_start = value.len() - tag_text_len;
+  if value[iv_text_len] != b'.' || value[tag_start - 1] != b'.' {
     return None;
   }
+  let middle = &value[iv_text_len + 1..tag_start - 1];
+  let duration_dot = memchr::memrchr(b'.', middle)?;
+  let created_at_dot = memchr::memrchr(b'.', &middle[..duration_dot])?;
+  let ciphertext_text = &middle[..created_at_dot];
+  let created_at_text = &middle[created_at_dot + 1..duration_dot];
+  let duration_text = &middle[duration_dot + 1..];
   let created_at = parse_decimal(created_at_text)?;
   let duration = parse_decimal(duration_text)?;
-  let iv: [u8; IV_LEN] = base64url::decode(iv_text)?.try_into().ok()?;
-  let ciphertext = base64url::decode(ciphertext_text)?;
-  if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+  // Cheap length check before decoding: AES-CBC output is whole 16-byte blocks.
+  let ciphertext_len =
+    ciphertext_text.len() / 4 * 3 + (ciphertext_text.len() % 4).saturating_sub(1);
+  if ciphertext_len == 0 || ciphertext_len % 16 != 0 {
     return None;
   }
-  let tag = base64url::decode(tag_text)?;
+  let iv: [u8; IV_LEN] = base64url::decode(&value[..iv_text_len])?.try_into().ok()?;
+  let ciphertext = base64url::decode(ciphertext_text)?;
+  let tag = base64url::decode(&value[tag_start..])?;
   Some(Fields {
     iv,
     ciphertext,
