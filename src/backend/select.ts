@@ -40,7 +40,7 @@ export function resolveBackend(choice: BackendChoice): BackendName {
   if (choice === 'native') throw nativeUnavailable(loaded.error);
   if (!fallbackLogged) {
     fallbackLogged = true;
-    debug('native backend unavailable, using js: %s', firstLine(loaded.error.message));
+    debug('native backend unavailable, using js: %s', loadFailureReason(loaded.error));
   }
   return 'js';
 }
@@ -62,12 +62,28 @@ function nativeUnavailable(cause: Error): Error {
   const err = codedError(
     'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE',
     `the native backend was requested but cannot be loaded on ${process.platform}-${process.arch} ` +
-      `(${firstLine(cause.message)}). Reinstall so npm adds the platform package ` +
+      `(${loadFailureReason(cause)}). Reinstall so npm adds the platform package ` +
       `(optional dependencies must not be omitted), build it with 'npm run build:native', ` +
       `or use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`,
   );
   (err as Error & { cause?: unknown }).cause = cause;
   return err;
+}
+
+/**
+ * The most telling line of a load failure. The generated loader throws a generic "Cannot find
+ * native binding" whose cause chain holds each attempt; a corrupt or incompatible file says more
+ * than the "Cannot find module" of paths that simply are not there.
+ */
+export function loadFailureReason(error: Error): string {
+  const attempts: string[] = [];
+  for (let cause = (error as { cause?: unknown }).cause; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
+    attempts.push(firstLine(cause.message));
+  }
+  const specific = attempts.find((message) => !/Cannot find module/.test(message));
+  if (specific !== undefined) return specific;
+  if (attempts.length > 0) return `no native binary is installed for ${process.platform}-${process.arch} (${attempts[0]})`;
+  return firstLine(error.message);
 }
 
 function firstLine(text: string): string {
