@@ -17,7 +17,7 @@ import {
   type SignatureAlgorithm,
 } from './algorithms';
 import type { BackendChoice } from './codec';
-import { codedError } from './errors';
+import { PACKAGE, codedError } from './errors';
 
 /** One key set: a `secret` both keys are derived from, or the two raw keys. */
 export interface KeySetOptions {
@@ -86,13 +86,35 @@ export function resolveCodecOptions(options: CodecOptions, policy: KeyPolicy): R
   const keys = resolveKeySets(options).map((set, index, all) =>
     checkKeySet(set, all.length > 1 ? ` (key set ${index})` : '', encryptionAlgorithm, signatureAlgorithm, policy),
   );
+  const cookieName = resolveCookieName(options.cookieName, policy);
+  if (policy === 'strict') warnAboutWeakSecrets(keys, cookieName);
   return {
-    cookieName: resolveCookieName(options.cookieName, policy),
+    cookieName,
     encryptionAlgorithm,
     signatureAlgorithm,
     keys,
     activeDuration: resolveMilliseconds('activeDuration', options.activeDuration, DEFAULT_ACTIVE_DURATION),
   };
+}
+
+/** Shorter secrets than this can be guessed offline from one cookie; raw keys are not checked. */
+export const MIN_SECRET_LENGTH = 32;
+
+/**
+ * A secret is the only thing between an attacker and forged sessions, and one cookie is enough
+ * to test guesses offline, so a short one is worth a warning at setup (never an error: an
+ * existing deployment must keep working while its secret is rotated). The message gives the
+ * length, never the secret.
+ */
+function warnAboutWeakSecrets(keys: readonly ResolvedKeySet[], cookieName: string): void {
+  keys.forEach((set, index) => {
+    if (set.secret === undefined || set.encryptionKey || set.signatureKey || set.secret.length >= MIN_SECRET_LENGTH) return;
+    const which = keys.length > 1 ? `secret ${index}` : 'the secret';
+    process.emitWarning(
+      `${PACKAGE}: ${which} for the ${cookieName} cookie is only ${set.secret.length} bytes: use at least ${MIN_SECRET_LENGTH} random characters, e.g. crypto.randomBytes(32).toString('base64url')`,
+      { type: 'ClientSessionsWarning', code: 'ERR_CLIENT_SESSIONS_WEAK_SECRET' },
+    );
+  });
 }
 
 export function resolveCookieName(name: unknown, policy: KeyPolicy): string {
