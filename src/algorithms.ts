@@ -15,6 +15,8 @@ interface EncryptionSpec {
   keyLength: number;
   /** The `node:crypto` cipher name (client-sessions' `aes256` is CBC). */
   cipher: string;
+  /** The same key size in ECB mode: the js backend's CBC decryption runs on it (see js.ts). */
+  blockCipher: string;
 }
 
 interface SignatureSpec {
@@ -26,9 +28,9 @@ interface SignatureSpec {
 }
 
 export const ENCRYPTION_ALGORITHMS: Readonly<Record<EncryptionAlgorithm, EncryptionSpec>> = {
-  aes128: { keyLength: 16, cipher: 'aes-128-cbc' },
-  aes192: { keyLength: 24, cipher: 'aes-192-cbc' },
-  aes256: { keyLength: 32, cipher: 'aes-256-cbc' },
+  aes128: { keyLength: 16, cipher: 'aes-128-cbc', blockCipher: 'aes-128-ecb' },
+  aes192: { keyLength: 24, cipher: 'aes-192-cbc', blockCipher: 'aes-192-ecb' },
+  aes256: { keyLength: 32, cipher: 'aes-256-cbc', blockCipher: 'aes-256-ecb' },
 };
 
 export const SIGNATURE_ALGORITHMS: Readonly<Record<SignatureAlgorithm, SignatureSpec>> = {

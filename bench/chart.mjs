@@ -1,0 +1,335 @@
+// Draws the benchmark results as SVG charts for the README (hand-written SVG, no
+// dependencies; white background and system fonts, so they read well on GitHub).
+//
+//   node bench/chart.mjs
+//
+// bench/results/codec.json (from bench/codec/run.mjs)  -> bench/results/codec.svg
+//   ns/op per contender, decode and encode bars, one group per payload, log scale.
+// bench/results/http.json  (from bench/http/run.mjs), if present -> bench/results/http.svg
+//   req/s per contender for /read and /write, linear scale from 0. Skipped, with a message,
+//   when the file is missing or not shaped as expected:
+//   { contenders: [{ name, routes: { read: { reqPerSec, p99 }, write: { reqPerSec, p99 } } }] }
+//   (p99 in ms; optional reqPerSecMin/reqPerSecMax are drawn as a min–max whisker).
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const RESULTS = new URL('./results/', import.meta.url);
+const file = (name) => fileURLToPath(new URL(name, RESULTS));
+const rel = (path) => relative(process.cwd(), path);
+
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+const COLORS = { decode: '#2f6db5', encode: '#e8892b', read: '#2f6db5', write: '#e8892b' };
+const OURS = new Set(['native', 'js']);
+
+// --- SVG helpers ------------------------------------------------------------------------------
+
+const esc = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]);
+const num = (n) => (Math.round(n * 10) / 10).toString();
+const attrs = (a) =>
+  Object.entries(a)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => ` ${k}="${esc(typeof v === 'number' ? num(v) : v)}"`)
+    .join('');
+const text = (x, y, s, a = {}) => `<text${attrs({ x, y, ...a })}>${esc(s)}</text>`;
+const rect = (x, y, width, height, a = {}) => `<rect${attrs({ x, y, width: Math.max(0, width), height, ...a })}/>`;
+const line = (x1, y1, x2, y2, a = {}) => `<line${attrs({ x1, y1, x2, y2, ...a })}/>`;
+
+function svgDocument(width, height, title, body) {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${num(height)}" viewBox="0 0 ${width} ${num(height)}" font-family="${esc(FONT)}" font-size="12" fill="#1f2328">`,
+    `<title>${esc(title)}</title>`,
+    rect(0, 0, width, height, { fill: '#ffffff' }),
+    ...body,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** Legend entries [label, color] in a row starting at (x, y); returns the elements. */
+function legend(x, y, entries) {
+  const out = [];
+  for (const [label, color] of entries) {
+    if (color) {
+      out.push(rect(x, y - 9, 12, 12, { fill: color, rx: 2 }));
+      x += 17;
+    }
+    out.push(text(x, y + 1, label, { fill: color ? '#1f2328' : '#57606a' }));
+    x += label.length * 6.6 + 22;
+  }
+  return out;
+}
+
+/**
+ * A tiny well-formedness check (tags balanced and properly nested, attributes quoted, no raw
+ * `&` or `<` in text), so a broken chart fails here rather than on GitHub.
+ */
+function checkXml(svg) {
+  const stack = [];
+  const re = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|apos|#\d+);)/g;
+  let m;
+  while ((m = re.exec(svg))) {
+    if (m[2] === undefined) throw new Error(`stray "${m[0]}" at offset ${m.index}`);
+    if (m[1]) {
+      const open = stack.pop();
+      if (open !== m[2]) throw new Error(`</${m[2]}> closes <${open}> at offset ${m.index}`);
+    } else if (!m[4]) {
+      stack.push(m[2]);
+    }
+  }
+  if (stack.length) throw new Error(`unclosed <${stack.join('>, <')}>`);
+}
+
+function writeSvg(path, svg) {
+  checkXml(svg);
+  writeFileSync(path, svg);
+  console.log(`wrote ${rel(path)}`);
+}
+
+// --- number formatting ------------------------------------------------------------------------
+
+const sig3 = (n) => (n >= 100 ? Math.round(n).toString() : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+function duration(ns) {
+  if (ns < 1e3) return `${Math.round(ns)} ns`;
+  if (ns < 1e6) return `${sig3(ns / 1e3)} µs`;
+  return `${sig3(ns / 1e6)} ms`;
+}
+const axisDuration = (ns) => (ns < 1e3 ? `${ns} ns` : ns < 1e6 ? `${ns / 1e3} µs` : `${ns / 1e6} ms`);
+const thousands = (n) => Math.round(n).toLocaleString('en-US');
+const shortDate = (iso) => (typeof iso === 'string' ? iso.slice(0, 10) : null);
+
+// --- codec chart ------------------------------------------------------------------------------
+
+function codecChart(data) {
+  const contenders = data.contenders.map((c) => c.name);
+  const notes = Object.fromEntries(data.contenders.filter((c) => c.note).map((c) => [c.name, c.note]));
+  const groups = data.results.map((r) => ({
+    payload: data.payloads.find((p) => p.name === r.payload) ?? { name: r.payload, bytes: r.bytes },
+    rows: contenders.map((name) => r.rows.find((row) => row.contender === name)).filter(Boolean),
+  }));
+
+  // Log scale over whole decades around every value (and spread) drawn.
+  const values = groups.flatMap((g) => g.rows.flatMap((r) => [r.decode, r.encode]).flatMap((s) => [s.median, s.p25, s.p75]));
+  // Log scale from the decade below the smallest value to the first 1-2-5 step above the
+  // largest (room left on the right for the value labels).
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
+  const top125 = (v) => {
+    const d = 10 ** Math.floor(Math.log10(v));
+    return [1, 2, 5, 10].map((m) => m * d).find((t) => t >= v * 1.02);
+  };
+  const hi = top125(Math.max(...values));
+
+  const W = 1000;
+  const left = 200;
+  const right = 80;
+  const plotW = W - left - right;
+  const x = (ns) => left + (plotW * Math.log10(ns / lo)) / Math.log10(hi / lo);
+
+  const bar = 10;
+  const rowGap = 9;
+  const rowH = 2 * bar + 1 + rowGap;
+  const groupHead = 30;
+  const groupGap = 14;
+  const top = 92;
+  const plotH = groups.reduce((h, g) => h + groupHead + g.rows.length * rowH + groupGap, 0);
+  const H = top + plotH + 64;
+
+  const out = [];
+  out.push(text(20, 28, 'Cookie codec cost per operation — lower is better', { 'font-size': 17, 'font-weight': 600 }));
+  const processes = data.config?.processes;
+  const sub = [
+    `node ${data.node}`,
+    `${data.cpu}${data.cores ? ` (${data.cores} cores)` : ''}`,
+    processes ? `median of ${processes} processes × ${data.config.rounds} rounds` : null,
+    shortDate(data.date),
+  ].filter(Boolean);
+  out.push(text(20, 48, sub.join(' · '), { fill: '#57606a' }));
+  out.push(
+    ...legend(20, 72, [
+      ['decode (cookie → object)', COLORS.decode],
+      ['encode (object → cookie)', COLORS.encode],
+      ['whisker: p25–p75 · log scale', null],
+    ]),
+  );
+
+  // Grid: 1-2-5 steps per decade, labelled at each decade and at 1-2-5 when there are few.
+  const decades = Math.log10(hi / lo);
+  const ticks = [];
+  for (let d = lo; d < hi * 1.001; d *= 10) for (const m of [1, 2, 5]) if (d * m <= hi * 1.001) ticks.push(d * m);
+  const last = ticks.at(-1);
+  const gridTop = top - 6;
+  const gridBottom = top + plotH - groupGap + 4;
+  for (const t of ticks) {
+    const major = Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9;
+    out.push(line(x(t), gridTop, x(t), gridBottom, { stroke: major ? '#c9d1d9' : '#eaeef2', 'stroke-width': 1 }));
+    if (major || t === last || decades <= 2.5) {
+      out.push(text(x(t), gridBottom + 16, axisDuration(Math.round(t)), { 'text-anchor': 'middle', fill: major ? '#1f2328' : '#57606a', 'font-size': 11 }));
+    }
+  }
+  out.push(text(left + plotW / 2, gridBottom + 36, 'time per operation (log scale)', { 'text-anchor': 'middle', fill: '#57606a' }));
+
+  let y = top;
+  for (const g of groups) {
+    const head = `${g.payload.name}${g.payload.label ? ` — ${g.payload.label}` : ''}, ${g.payload.bytes} B of JSON`;
+    out.push(text(20, y + 18, head, { 'font-size': 13, 'font-weight': 600 }));
+    y += groupHead;
+    for (const r of g.rows) {
+      const label = notes[r.contender] ? `${r.contender} (signed only)` : r.contender;
+      out.push(
+        text(left - 10, y + bar + 4, label, {
+          'text-anchor': 'end',
+          'font-weight': OURS.has(r.contender) ? 600 : undefined,
+          fill: notes[r.contender] ? '#57606a' : undefined,
+          'font-style': notes[r.contender] ? 'italic' : undefined,
+        }),
+      );
+      for (const [i, op] of ['decode', 'encode'].entries()) {
+        const s = r[op];
+        const by = y + i * (bar + 1);
+        out.push(rect(left, by, x(s.median) - left, bar, { fill: COLORS[op] }));
+        out.push(line(x(s.p25), by + bar / 2, x(s.p75), by + bar / 2, { stroke: '#1f2328', 'stroke-width': 1.2, 'stroke-opacity': 0.55 }));
+        out.push(text(Math.max(x(s.median), x(s.p75)) + 5, by + bar - 1, duration(s.median), { 'font-size': 10.5 }));
+      }
+      y += rowH;
+    }
+    y += groupGap;
+  }
+  out.push(line(left, gridTop, left, gridBottom, { stroke: '#8c959f', 'stroke-width': 1 }));
+
+  const foot = [];
+  if (Object.keys(notes).length) foot.push(`signed only: ${Object.keys(notes).join(', ')} does not encrypt (not an equal contender)`);
+  if (data.baseline) foot.push(`× ratios vs ${data.baseline} in bench/results/codec.json`);
+  out.push(text(20, H - 10, foot.join(' · '), { fill: '#57606a', 'font-size': 11 }));
+
+  return svgDocument(W, H, `Cookie codec benchmark (${sub.join(', ')})`, out);
+}
+
+// --- http chart -------------------------------------------------------------------------------
+
+/** The usable contenders of an http.json, or a reason it cannot be drawn. */
+function httpContenders(data) {
+  if (!data || !Array.isArray(data.contenders)) return { reason: 'no "contenders" array' };
+  const ok = (route) => route && typeof route.reqPerSec === 'number' && Number.isFinite(route.reqPerSec);
+  const usable = data.contenders.filter((c) => c && typeof c.name === 'string' && c.routes && ok(c.routes.read) && ok(c.routes.write));
+  if (usable.length === 0) return { reason: 'no contender with numeric routes.read.reqPerSec and routes.write.reqPerSec' };
+  const dropped = data.contenders.length - usable.length;
+  return { usable, dropped };
+}
+
+function niceMax(v) {
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+function httpChart(data, contenders) {
+  const routes = ['read', 'write'];
+  const values = contenders.flatMap((c) => routes.flatMap((r) => [c.routes[r].reqPerSec, c.routes[r].reqPerSecMax].filter(Number.isFinite)));
+  const max = niceMax(Math.max(...values));
+
+  const W = 1000;
+  const left = 170;
+  const right = 200;
+  const plotW = W - left - right;
+  const x = (v) => left + (plotW * v) / max;
+  const bar = 13;
+  const rowGap = 12;
+  const rowH = 2 * bar + 1 + rowGap;
+  const top = 92;
+  const plotH = contenders.length * rowH;
+  const H = top + plotH + 60;
+
+  const out = [];
+  out.push(text(20, 28, 'HTTP throughput per session middleware — higher is better', { 'font-size': 17, 'font-weight': 600 }));
+  const sub = [
+    typeof data.node === 'string' ? `node ${data.node}` : null,
+    typeof data.cpu === 'string' ? `${data.cpu}${data.cpus ? ` (${data.cpus} cores)` : ''}` : null,
+    typeof data.config?.framework === 'string' ? data.config.framework : null,
+    shortDate(data.date),
+  ].filter(Boolean);
+  if (sub.length) out.push(text(20, 48, sub.join(' · '), { fill: '#57606a' }));
+  const hasRange = contenders.some((c) => routes.some((r) => Number.isFinite(c.routes[r].reqPerSecMin) && Number.isFinite(c.routes[r].reqPerSecMax)));
+  out.push(
+    ...legend(20, 72, [
+      ['GET /read (session read, no Set-Cookie)', COLORS.read],
+      ['GET /write (session changed, Set-Cookie)', COLORS.write],
+      [hasRange ? 'whisker: min–max · linear scale from 0' : 'linear scale from 0', null],
+    ]),
+  );
+
+  const ticks = 5;
+  const gridTop = top - 6;
+  const gridBottom = top + plotH - rowGap + 4;
+  for (let i = 0; i <= ticks; i++) {
+    const v = (max * i) / ticks;
+    out.push(line(x(v), gridTop, x(v), gridBottom, { stroke: i === 0 ? '#8c959f' : '#eaeef2', 'stroke-width': 1 }));
+    out.push(text(x(v), gridBottom + 16, thousands(v), { 'text-anchor': 'middle', 'font-size': 11, fill: '#57606a' }));
+  }
+  out.push(text(left + plotW / 2, gridBottom + 36, 'requests per second', { 'text-anchor': 'middle', fill: '#57606a' }));
+
+  let y = top;
+  for (const c of contenders) {
+    out.push(text(left - 10, y + bar + 5, c.name === 'none' ? 'none (no session)' : c.name, { 'text-anchor': 'end', 'font-weight': OURS.has(c.name) ? 600 : undefined }));
+    for (const [i, route] of routes.entries()) {
+      const r = c.routes[route];
+      const by = y + i * (bar + 1);
+      out.push(rect(left, by, x(r.reqPerSec) - left, bar, { fill: COLORS[route] }));
+      let end = x(r.reqPerSec);
+      if (Number.isFinite(r.reqPerSecMin) && Number.isFinite(r.reqPerSecMax)) {
+        out.push(line(x(r.reqPerSecMin), by + bar / 2, x(r.reqPerSecMax), by + bar / 2, { stroke: '#1f2328', 'stroke-width': 1.2, 'stroke-opacity': 0.55 }));
+        end = Math.max(end, x(r.reqPerSecMax));
+      }
+      const p99 = Number.isFinite(r.p99) ? ` · p99 ${r.p99 < 10 ? r.p99.toFixed(2) : r.p99.toFixed(1)} ms` : '';
+      out.push(text(end + 5, by + bar - 2, `${thousands(r.reqPerSec)} req/s${p99}`, { 'font-size': 11 }));
+    }
+    y += rowH;
+  }
+
+  return svgDocument(W, H, `HTTP benchmark${sub.length ? ` (${sub.join(', ')})` : ''}`, out);
+}
+
+// --- main -------------------------------------------------------------------------------------
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+let exitCode = 0;
+
+const codecFile = file('codec.json');
+if (!existsSync(codecFile)) {
+  console.error(`${rel(codecFile)} not found: run \`node bench/codec/run.mjs\` first`);
+  exitCode = 1;
+} else {
+  try {
+    writeSvg(file('codec.svg'), codecChart(readJson(codecFile)));
+  } catch (err) {
+    console.error(`could not draw ${rel(codecFile)}: ${err.message}`);
+    exitCode = 1;
+  }
+}
+
+const httpFile = file('http.json');
+if (!existsSync(httpFile)) {
+  console.log(`skipping the http chart: ${rel(httpFile)} not found (run \`node bench/http/run.mjs\`)`);
+} else {
+  let data = null;
+  try {
+    data = readJson(httpFile);
+  } catch (err) {
+    console.log(`skipping the http chart: ${rel(httpFile)} is not JSON (${err.message})`);
+  }
+  if (data) {
+    const { usable, dropped, reason } = httpContenders(data);
+    if (!usable) {
+      console.log(`skipping the http chart: ${rel(httpFile)} is shaped differently (${reason})`);
+    } else {
+      if (dropped) console.log(`http chart: left out ${dropped} contender(s) without numeric read/write req/s`);
+      writeSvg(file('http.svg'), httpChart(data, usable));
+    }
+  }
+}
+
+process.exitCode = exitCode;

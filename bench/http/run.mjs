@@ -1,0 +1,498 @@
+// HTTP benchmark: Express 4 with each session middleware, loaded by autocannon over loopback.
+//
+//   node bench/http/run.mjs           full run, about 4 minutes (writes bench/results/http.json)
+//   node bench/http/run.mjs --quick   CI smoke run, well under a minute, writes nothing
+//
+// Each contender's server (server.mjs) runs in its own process; the load generator (autocannon,
+// used as a library) runs here. For every server process the runner first gets a session cookie
+// from GET /seed and checks that it works (/read returns the seeded user, /write sends a
+// Set-Cookie whose cookie makes the next /write count 2), then times GET /read and GET /write
+// with that Cookie header: a warm-up run (3 s before a process's first route, which also warms
+// most of the code the second one uses; 1 s before its second), then a measured run. Nothing is
+// pinned: on the reference 2-core VM the server runs at 100% of a core and autocannon at about
+// 30% of the other, so it is the server that is measured. Each round starts a fresh process
+// per contender and goes through the contenders in a rotated order, so that machine noise
+// (other processes, CPU frequency) is spread over all of them. Reported: the median over rounds
+// of each run's average req/s (with min-max), and of each run's p99 latency.
+//
+// `none` has no session middleware; it gets a dummy Cookie header as long as the real one of
+// `native`, so that header parsing costs the same.
+//
+// Every run must end with 0 errors, 0 timeouts, 0 non-2xx and 0 body mismatches (each response
+// is compared with the expected body), and /write responses must carry the Set-Cookie (checked
+// through bytes per response); otherwise the runner reports it, writes nothing and exits 1.
+
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONTENDERS, SEED_SESSION } from './shared.mjs';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+
+const QUICK = process.argv.includes('--quick');
+const CONFIG = QUICK
+  ? { rounds: 1, duration: 1, warmupFirst: 1, warmupNext: 1, connections: 10, pipelining: 1 }
+  : { rounds: 3, duration: 5, warmupFirst: 3, warmupNext: 1, connections: 10, pipelining: 1 };
+
+const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const RESULTS_FILE = fileURLToPath(new URL('../results/http.json', import.meta.url));
+const CWD_REL = (p) => relative(process.cwd(), p) || '.';
+const COMMAND = ['node', CWD_REL(fileURLToPath(import.meta.url)), ...process.argv.slice(2)].join(' ');
+const CPU = os.cpus()[0]?.model?.trim() ?? 'unknown';
+const HOST = '127.0.0.1';
+const ROUTES = ['read', 'write'];
+const EXPECTED_BODY = {
+  read: JSON.stringify({ user: SEED_SESSION.user.id }),
+  // Every timed /write carries the seeded cookie (no counter yet), so the answer is always 1.
+  write: JSON.stringify({ counter: 1 }),
+};
+const START = Date.now();
+
+const elapsed = () => `${((Date.now() - START) / 1000).toFixed(0).padStart(4)}s`;
+const log = (msg) => console.log(`[${elapsed()}] ${msg}`);
+
+// --- server processes ------------------------------------------------------------------------
+
+const children = new Set();
+
+/** Starts server.mjs for one contender; resolves once it prints its ready line. */
+function startServer(contender) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVER, contender, '0'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_EXIT_ON_STDIN_END: '1' },
+    });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    let ready = false;
+    const timer = setTimeout(() => {
+      fail(new Error(`${contender}: server not ready after 15 s`));
+    }, 15_000);
+    const fail = (err) => {
+      clearTimeout(timer);
+      if (ready) return;
+      ready = true;
+      child.kill('SIGKILL');
+      reject(err);
+    };
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      if (ready) return;
+      stdout += chunk;
+      const match = /^READY (.*)$/m.exec(stdout);
+      if (!match) return;
+      ready = true;
+      clearTimeout(timer);
+      const info = JSON.parse(match[1]);
+      resolve({ child, contender, port: info.port, backend: info.backend, stderr: () => stderr });
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      // Anything the server logs while running is an error worth seeing.
+      if (ready) process.stderr.write(`[server ${contender}] ${chunk}`);
+    });
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      fail(new Error(`${contender}: server exited (${signal ?? code}) before it was ready\n${stderr}`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if it has not exited 3 s later. */
+function stopServer(server) {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function killAllNow() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+process.on('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+// --- checking the sessions -------------------------------------------------------------------
+
+function get(port, path, cookie) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      { host: HOST, port, path, agent: false, headers: cookie ? { cookie } : {}, timeout: 5000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, setCookie: res.headers['set-cookie'] ?? [], body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: timed out`)));
+    req.on('error', reject);
+  });
+}
+
+/** The Cookie header a browser would send after these Set-Cookie headers (on top of `cookie`). */
+function applySetCookie(cookie, setCookie) {
+  const jar = new Map();
+  for (const pair of (cookie ?? '').split('; ').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  for (const line of setCookie) {
+    const pair = line.split(';', 1)[0];
+    const eq = pair.indexOf('=');
+    jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+  }
+  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+}
+
+/** `session=<base64url junk>`, exactly `length` characters long. */
+function dummyCookie(length) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let value = '';
+  let x = 0x2545f491;
+  while ('session='.length + value.length < length) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    value += alphabet[(x >>> 16) & 63];
+  }
+  return `session=${value}`;
+}
+
+function expect(cond, contender, what) {
+  if (!cond) throw new Error(`${contender}: check failed: ${what}`);
+}
+
+function json(contender, res, path) {
+  expect(res.status === 200, contender, `GET ${path} answered ${res.status}: ${res.body.slice(0, 200)}`);
+  try {
+    return JSON.parse(res.body);
+  } catch {
+    throw new Error(`${contender}: GET ${path} did not answer JSON: ${res.body.slice(0, 200)}`);
+  }
+}
+
+/**
+ * Seeds a session and checks the round trip; returns the Cookie header to load with.
+ * `noneCookieLength` is the length of the Cookie header `none` must imitate.
+ */
+async function seedAndVerify(server, noneCookieLength) {
+  const { contender, port } = server;
+  const seed = await get(port, '/seed');
+  json(contender, seed, '/seed');
+
+  let cookie;
+  let readSetsCookie = false;
+  if (contender === 'none') {
+    expect(seed.setCookie.length === 0, contender, '/seed sent a Set-Cookie');
+    cookie = dummyCookie(noneCookieLength);
+  } else {
+    expect(seed.setCookie.length > 0, contender, '/seed sent no Set-Cookie');
+    cookie = applySetCookie('', seed.setCookie);
+    // Without the cookie there is no user: the cookie is what carries it.
+    const anonymous = json(contender, await get(port, '/read'), '/read');
+    expect(anonymous.user === null, contender, `/read without a cookie gave user ${anonymous.user}`);
+  }
+
+  const read = await get(port, '/read', cookie);
+  expect(read.body === EXPECTED_BODY.read, contender, `/read gave ${read.body}, want ${EXPECTED_BODY.read}`);
+  readSetsCookie = read.setCookie.length > 0;
+
+  const write1 = await get(port, '/write', cookie);
+  expect(write1.body === EXPECTED_BODY.write, contender, `/write gave ${write1.body}, want ${EXPECTED_BODY.write}`);
+  if (contender !== 'none') {
+    expect(write1.setCookie.length > 0, contender, '/write sent no Set-Cookie');
+    const write2 = json(contender, await get(port, '/write', applySetCookie(cookie, write1.setCookie)), '/write');
+    expect(write2.counter === 2, contender, `second /write with the new cookie gave counter ${write2.counter}, want 2`);
+  }
+  return { cookie, readSetsCookie };
+}
+
+// --- load ------------------------------------------------------------------------------------
+
+/**
+ * One autocannon run; with `measure`, also every response time (ms, not rounded to whole ms as
+ * autocannon's own histogram does) and the response bytes (headers included).
+ */
+function cannon(port, route, cookie, duration, measure) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    let bytes = 0;
+    const instance = autocannon(
+      {
+        url: `http://${HOST}:${port}/${route}`,
+        connections: CONFIG.connections,
+        pipelining: CONFIG.pipelining,
+        duration,
+        timeout: 10,
+        headers: { cookie },
+        expectBody: EXPECTED_BODY[route],
+      },
+      (err, result) => (err ? reject(err) : resolve({ result, latencies, bytes })),
+    );
+    if (measure) {
+      instance.on('response', (client, statusCode, resBytes, ms) => {
+        latencies.push(ms);
+        bytes += resBytes;
+      });
+    }
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const failures = [];
+
+/** Problems with a finished autocannon run, as strings (none: an empty list). */
+function runProblems(result) {
+  const problems = [];
+  for (const key of ['errors', 'timeouts', 'non2xx', 'mismatches']) {
+    if (result[key] !== 0) problems.push(`${key}=${result[key]}`);
+  }
+  if (!(result.requests.total > 0)) problems.push('no completed requests');
+  if (result.non2xx) problems.push(`status codes ${JSON.stringify(result.statusCodeStats)}`);
+  return problems;
+}
+
+async function measureContender(contender, round, noneCookieLength, runs) {
+  const server = await startServer(contender);
+  try {
+    const { cookie, readSetsCookie } = await seedAndVerify(server, noneCookieLength);
+    // Alternate which route goes first, so neither always gets the fresher process.
+    const routes = round % 2 === 0 ? ROUTES : [...ROUTES].reverse();
+    const bytesPerResponse = {};
+    for (const [i, route] of routes.entries()) {
+      const warmup = i === 0 ? CONFIG.warmupFirst : CONFIG.warmupNext;
+      const warm = await cannon(server.port, route, cookie, warmup, false);
+      const { result, latencies, bytes } = await cannon(server.port, route, cookie, CONFIG.duration, true);
+      const problems = [...runProblems(warm.result).map((p) => `warm-up ${p}`), ...runProblems(result)];
+      latencies.sort((a, b) => a - b);
+      const run = {
+        round,
+        reqPerSec: result.requests.average,
+        p99: percentile(latencies, 99),
+        p50: percentile(latencies, 50),
+        requests: result.requests.total,
+        bytesPerResponse: latencies.length ? bytes / latencies.length : 0,
+      };
+      bytesPerResponse[route] = run.bytesPerResponse;
+      runs[contender][route].push(run);
+      if (problems.length) failures.push(`${contender} /${route} round ${round + 1}: ${problems.join(', ')}`);
+      log(
+        `round ${round + 1} ${contender.padEnd(15)} /${route.padEnd(5)} ` +
+          `${run.reqPerSec.toFixed(0).padStart(6)} req/s  p99 ${run.p99.toFixed(2)} ms  ` +
+          `${run.bytesPerResponse.toFixed(0)} B/resp${problems.length ? `  PROBLEMS: ${problems.join(', ')}` : ''}`,
+      );
+    }
+    // The timed /write responses carried a Set-Cookie (at least a cookie's worth more bytes).
+    if (contender !== 'none' && !(bytesPerResponse.write > bytesPerResponse.read + 100)) {
+      failures.push(
+        `${contender} round ${round + 1}: /write responses (${bytesPerResponse.write.toFixed(0)} B) are not ` +
+          `bigger than /read (${bytesPerResponse.read.toFixed(0)} B): no Set-Cookie?`,
+      );
+    }
+    return { cookieBytes: cookie.length, readSetsCookie };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+// --- report ----------------------------------------------------------------------------------
+
+function summarise(runs) {
+  return CONTENDERS.map((name) => {
+    const routes = {};
+    for (const route of ROUTES) {
+      const list = runs[name][route];
+      const rps = list.map((r) => r.reqPerSec);
+      const p99 = list.map((r) => r.p99);
+      routes[route] = {
+        reqPerSec: round1(median(rps)),
+        reqPerSecMin: round1(Math.min(...rps)),
+        reqPerSecMax: round1(Math.max(...rps)),
+        p99: round2(median(p99)),
+        p99Min: round2(Math.min(...p99)),
+        p99Max: round2(Math.max(...p99)),
+        bytesPerResponse: Math.round(median(list.map((r) => r.bytesPerResponse))),
+        runs: list.map((r) => ({ ...r, reqPerSec: round1(r.reqPerSec), p99: round2(r.p99), p50: round2(r.p50), bytesPerResponse: Math.round(r.bytesPerResponse) })),
+      };
+    }
+    return { name, routes };
+  });
+}
+
+const round1 = (x) => Math.round(x * 10) / 10;
+const round2 = (x) => Math.round(x * 100) / 100;
+
+function addRatios(contenders) {
+  const by = Object.fromEntries(contenders.map((c) => [c.name, c]));
+  for (const c of contenders) {
+    for (const route of ROUTES) {
+      const r = c.routes[route];
+      r.pctOfNone = round1((100 * r.reqPerSec) / by.none.routes[route].reqPerSec);
+      r.vsClientSessions = round2(r.reqPerSec / by['client-sessions'].routes[route].reqPerSec);
+    }
+  }
+}
+
+function table(contenders) {
+  const fmtRps = (r) => `${r.reqPerSec.toFixed(0)} (${r.reqPerSecMin.toFixed(0)}–${r.reqPerSecMax.toFixed(0)})`;
+  const rows = [
+    [
+      'contender',
+      '/read req/s (min–max)',
+      '/read p99 ms',
+      '/write req/s (min–max)',
+      '/write p99 ms',
+      'read % none',
+      'write % none',
+      'read × client-sessions',
+      'write × client-sessions',
+    ],
+  ];
+  for (const c of contenders) {
+    const { read, write } = c.routes;
+    rows.push([
+      c.name,
+      fmtRps(read),
+      read.p99.toFixed(2),
+      fmtRps(write),
+      write.p99.toFixed(2),
+      `${read.pctOfNone.toFixed(1)}%`,
+      `${write.pctOfNone.toFixed(1)}%`,
+      `${read.vsClientSessions.toFixed(2)}×`,
+      `${write.vsClientSessions.toFixed(2)}×`,
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+// --- main ------------------------------------------------------------------------------------
+
+async function main() {
+  const date = new Date().toISOString();
+  console.log(`HTTP session benchmark (${QUICK ? 'quick smoke run, nothing written' : 'full run'})`);
+  console.log(`date ${date}`);
+  console.log(`node ${process.version}, ${os.platform()}-${os.arch()}, ${os.cpus().length} CPUs: ${CPU}`);
+  console.log(`command: ${COMMAND}`);
+  console.log(`config: ${JSON.stringify(CONFIG)}`);
+  console.log(`session JSON: ${Buffer.byteLength(JSON.stringify(SEED_SESSION))} bytes`);
+  console.log();
+
+  // Preflight: every contender seeds and passes the round trip before anything is timed; native
+  // first, since `none` imitates its Cookie header.
+  const info = {};
+  let noneCookieLength = 0;
+  const preflightOrder = ['native', ...CONTENDERS.filter((c) => c !== 'native')];
+  for (const contender of preflightOrder) {
+    const server = await startServer(contender);
+    try {
+      const checked = await seedAndVerify(server, noneCookieLength);
+      info[contender] = { backend: server.backend, ...checked, cookieBytes: checked.cookie.length };
+      if (contender === 'native') noneCookieLength = checked.cookie.length;
+      log(
+        `preflight ${contender.padEnd(15)} ok: Cookie header ${checked.cookie.length} bytes` +
+          `${server.backend ? `, backend ${server.backend}` : ''}` +
+          `${checked.readSetsCookie ? ', /read sends a Set-Cookie' : ''}`,
+      );
+    } finally {
+      await stopServer(server);
+    }
+  }
+  for (const [name, i] of Object.entries(info)) {
+    if (i.readSetsCookie) failures.push(`${name}: /read sends a Set-Cookie (a read-only request should not)`);
+  }
+
+  const runs = Object.fromEntries(CONTENDERS.map((c) => [c, { read: [], write: [] }]));
+  const shift = Math.max(1, Math.floor(CONTENDERS.length / CONFIG.rounds));
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    const k = (round * shift) % CONTENDERS.length;
+    const order = [...CONTENDERS.slice(k), ...CONTENDERS.slice(0, k)];
+    log(`round ${round + 1}/${CONFIG.rounds}: ${order.join(', ')}`);
+    for (const contender of order) {
+      await measureContender(contender, round, noneCookieLength, runs);
+    }
+  }
+
+  const contenders = summarise(runs);
+  addRatios(contenders);
+  for (const c of contenders) c.cookieBytes = info[c.name].cookieBytes;
+
+  console.log();
+  console.log(
+    `Express 4, ${CONFIG.connections} connections, pipelining ${CONFIG.pipelining}, ` +
+      `${CONFIG.rounds} round(s) of ${CONFIG.duration} s per route and contender (after a warm-up); ` +
+      `median over rounds (min–max); p99 = median of each run's p99 latency`,
+  );
+  console.log(`node ${process.version}, ${CPU}, ${date}, \`${COMMAND}\``);
+  console.log(
+    `Cookie header bytes: ${contenders.map((c) => `${c.name} ${c.cookieBytes}${c.name === 'none' ? ' (dummy)' : ''}`).join(', ')}`,
+  );
+  console.log();
+  console.log(table(contenders));
+  console.log();
+  log(`done in ${((Date.now() - START) / 1000).toFixed(1)} s`);
+
+  if (failures.length) {
+    console.error(`\nFAILED (${failures.length}):\n  ${failures.join('\n  ')}`);
+    console.error('nothing written');
+    process.exitCode = 1;
+    return;
+  }
+  if (QUICK) return;
+
+  const output = {
+    date,
+    node: process.version,
+    cpu: CPU,
+    cpus: os.cpus().length,
+    command: COMMAND,
+    config: { ...CONFIG, framework: 'express@4', host: HOST, sessionJsonBytes: Buffer.byteLength(JSON.stringify(SEED_SESSION)) },
+    unit: { reqPerSec: 'requests/s, average of a run; median over rounds', p99: 'ms, median over rounds' },
+    contenders,
+  };
+  mkdirSync(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`wrote ${CWD_REL(RESULTS_FILE)}`);
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(err && err.stack ? err.stack : err);
+  process.exitCode = 1;
+} finally {
+  killAllNow();
+}

@@ -1,0 +1,26 @@
+// Constants shared by the benchmark server (server.mjs) and the runner (run.mjs).
+
+export const CONTENDERS = ['none', 'native', 'js', 'client-sessions', 'cookie-session', 'iron-session'];
+
+// 49 characters: long enough for iron-session's 32-character minimum password.
+export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+export const DURATION = 24 * 60 * 60 * 1000;
+
+// A typical logged-in session, about 380 bytes of JSON: user, csrf token, a small cart,
+// preferences.
+export const SEED_SESSION = {
+  user: {
+    id: 48213,
+    email: 'ada.lovelace@example.com',
+    name: 'Ada Lovelace',
+    roles: ['customer', 'beta-tester'],
+  },
+  csrfToken: 'q8Jr2vXkM1bT7wYh0sLdZc4NfPaE9uGi',
+  loggedInAt: 1717430400000,
+  cart: [
+    { sku: 'BK-1042', qty: 1, priceCents: 2499 },
+    { sku: 'MUG-007', qty: 2, priceCents: 1299 },
+  ],
+  prefs: { theme: 'dark', lang: 'en-GB', currency: 'GBP', tz: 'Europe/London' },
+  flash: null,
+};
