@@ -24,12 +24,118 @@ export function unwrap<T>(value: T): T {
 }
 
 /** Keys that never become data: setting one would change a prototype, not store a value. */
-function isForbiddenKey(key: string | symbol): boolean {
+function isForbiddenKey(key: PropertyKey): boolean {
   return key === '__proto__';
 }
 
+type Methods = Readonly<Record<string, (...args: never[]) => unknown>>;
+
+const hasOwn = (object: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(object, key);
+
+/**
+ * The Proxy handler for everything below the root. Handlers are class instances with their
+ * traps on the prototype, so every session shares one shape and one set of trap functions
+ * (a fresh object of closures per request made the traps polymorphic and cost a measurable
+ * share of a request in the HTTP benchmark).
+ */
+class NestedHandler implements ProxyHandler<object> {
+  constructor(readonly tree: TrackedTree) {}
+
+  get onChange(): () => void {
+    return this.tree.onChange;
+  }
+
+  wrap(value: unknown): unknown {
+    return isTrackable(value) ? this.tree.proxyFor(value) : value;
+  }
+
+  get(target: object, key: PropertyKey): unknown {
+    return this.wrap(Reflect.get(target, key));
+  }
+
+  set(target: object, key: PropertyKey, value: unknown): boolean {
+    if (isForbiddenKey(key)) return false;
+    const raw = unwrap(value);
+    // Re-assigning the same value is not a change (client-sessions compared JSON, so this
+    // sent no cookie there either).
+    if (hasOwn(target, key) && Object.is(Reflect.get(target, key), raw)) return true;
+    const done = Reflect.set(target, key, raw);
+    if (done) this.onChange();
+    return done;
+  }
+
+  deleteProperty(target: object, key: PropertyKey): boolean {
+    if (!hasOwn(target, key)) return true;
+    const done = Reflect.deleteProperty(target, key);
+    if (done) this.onChange();
+    return done;
+  }
+
+  defineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
+    if (isForbiddenKey(key)) return false;
+    const plain = 'value' in descriptor ? { ...descriptor, value: unwrap(descriptor.value) } : descriptor;
+    const done = Reflect.defineProperty(target, key, plain);
+    if (done) this.onChange();
+    return done;
+  }
+
+  setPrototypeOf(): boolean {
+    return false;
+  }
+}
+
+/** The root's handler: also serves the session methods, which are never data. */
+class RootHandler extends NestedHandler {
+  constructor(
+    tree: TrackedTree,
+    readonly methods: Methods,
+  ) {
+    super(tree);
+  }
+
+  override get(target: object, key: PropertyKey): unknown {
+    if (typeof key === 'string' && hasOwn(this.methods, key)) return this.methods[key];
+    return this.wrap(Reflect.get(target, key));
+  }
+
+  has(target: object, key: PropertyKey): boolean {
+    return (typeof key === 'string' && hasOwn(this.methods, key)) || Reflect.has(target, key);
+  }
+
+  override set(target: object, key: PropertyKey, value: unknown): boolean {
+    if (typeof key === 'string' && hasOwn(this.methods, key)) return false;
+    return super.set(target, key, value);
+  }
+
+  override defineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
+    if (typeof key === 'string' && hasOwn(this.methods, key)) return false;
+    return super.defineProperty(target, key, descriptor);
+  }
+}
+
+/** One session's tracked objects: the change callback and the proxy made for each object. */
+class TrackedTree {
+  /** Target → proxy, made on first nested access (most requests never go below the root). */
+  #proxies: WeakMap<object, object> | undefined;
+  #handler: NestedHandler | undefined;
+
+  constructor(readonly onChange: () => void) {}
+
+  proxyFor(value: object): object {
+    this.#proxies ??= new WeakMap();
+    let proxy = this.#proxies.get(value);
+    if (proxy === undefined) {
+      this.#handler ??= new NestedHandler(this);
+      proxy = new Proxy(value, this.#handler);
+      this.#proxies.set(value, proxy);
+      targets.set(proxy, value);
+    }
+    return proxy;
+  }
+}
+
 export interface Tracker {
-  /** The proxy for `root`, whose `get` also answers the session methods. */
+  /** The proxy for the root, whose `get` also answers the session methods. */
   readonly root: object;
 }
 
@@ -38,77 +144,8 @@ export interface Tracker {
  * as read-only, non-enumerable members of the root (client-sessions put `reset`, `destroy` and
  * `setDuration` on the session object).
  */
-export function createTracker(
-  root: Record<string, unknown>,
-  onChange: () => void,
-  methods: Readonly<Record<string, (...args: never[]) => unknown>>,
-): Tracker {
-  const proxies = new WeakMap<object, object>();
-
-  const wrap = (value: unknown): unknown => {
-    if (!isTrackable(value)) return value;
-    let proxy = proxies.get(value);
-    if (proxy === undefined) {
-      proxy = new Proxy(value, handler);
-      proxies.set(value, proxy);
-      targets.set(proxy, value);
-    }
-    return proxy;
-  };
-
-  const handler: ProxyHandler<object> = {
-    get(target, key) {
-      return wrap(Reflect.get(target, key));
-    },
-    set(target, key, value) {
-      if (isForbiddenKey(key)) return false;
-      const raw = unwrap(value);
-      // Re-assigning the same value is not a change (client-sessions compared JSON, so this
-      // sent no cookie there either).
-      if (Object.prototype.hasOwnProperty.call(target, key) && Object.is(Reflect.get(target, key), raw)) return true;
-      const done = Reflect.set(target, key, raw);
-      if (done) onChange();
-      return done;
-    },
-    deleteProperty(target, key) {
-      if (!Object.prototype.hasOwnProperty.call(target, key)) return true;
-      const done = Reflect.deleteProperty(target, key);
-      if (done) onChange();
-      return done;
-    },
-    defineProperty(target, key, descriptor) {
-      if (isForbiddenKey(key)) return false;
-      const plain = 'value' in descriptor ? { ...descriptor, value: unwrap(descriptor.value) } : descriptor;
-      const done = Reflect.defineProperty(target, key, plain);
-      if (done) onChange();
-      return done;
-    },
-    setPrototypeOf() {
-      return false;
-    },
-  };
-
-  const rootHandler: ProxyHandler<object> = {
-    ...handler,
-    get(target, key) {
-      if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(methods, key)) return methods[key];
-      return wrap(Reflect.get(target, key));
-    },
-    has(target, key) {
-      return (typeof key === 'string' && Object.prototype.hasOwnProperty.call(methods, key)) || Reflect.has(target, key);
-    },
-    set(target, key, value, receiver) {
-      if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(methods, key)) return false;
-      return handler.set!(target, key, value, receiver);
-    },
-    defineProperty(target, key, descriptor) {
-      if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(methods, key)) return false;
-      return handler.defineProperty!(target, key, descriptor);
-    },
-  };
-
-  const proxy = new Proxy(root, rootHandler);
-  proxies.set(root, proxy);
+export function createTracker(root: Record<string, unknown>, onChange: () => void, methods: Methods): Tracker {
+  const proxy = new Proxy(root, new RootHandler(new TrackedTree(onChange), methods));
   targets.set(proxy, root);
   return { root: proxy };
 }
