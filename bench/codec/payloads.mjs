@@ -2,30 +2,16 @@
 // undefined, Dates or functions), so every contender round-trips them to a deep-equal object.
 // Sizes are JSON.stringify's UTF-8 bytes; run.mjs prints the exact numbers.
 
+import { SEED_SESSION } from '../http/shared.mjs';
+
 // ~40 B: a nearly empty session (an anonymous visitor with only a CSRF token).
 const SMALL = {
   csrfToken: 'q8Jr2vXkM1bT7wYh0sLdZc4N',
 };
 
-// ~380 B: a typical login, the same session as bench/http/shared.mjs' SEED_SESSION (copied,
-// not imported, so the two benchmarks can evolve separately): user id/email/roles, a CSRF
-// token, a small cart, preferences.
-const TYPICAL = {
-  user: {
-    id: 48213,
-    email: 'ada.lovelace@example.com',
-    name: 'Ada Lovelace',
-    roles: ['customer', 'beta-tester'],
-  },
-  csrfToken: 'q8Jr2vXkM1bT7wYh0sLdZc4NfPaE9uGi',
-  loggedInAt: 1717430400000,
-  cart: [
-    { sku: 'BK-1042', qty: 1, priceCents: 2499 },
-    { sku: 'MUG-007', qty: 2, priceCents: 1299 },
-  ],
-  prefs: { theme: 'dark', lang: 'en-GB', currency: 'GBP', tz: 'Europe/London' },
-  flash: null,
-};
+// ~380 B: a typical login (user id/email/roles, a CSRF token, a small cart, preferences): the
+// same session the HTTP benchmark seeds, so the two benchmarks measure the same data.
+const TYPICAL = SEED_SESSION;
 
 // ~2.5 KB: a large session (a full cart, recently viewed items, feature flags, a flash
 // message with non-ASCII text), close to what still fits a 4 KB cookie once encrypted.
