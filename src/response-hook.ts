@@ -35,7 +35,7 @@ function addSessionCookie(
   args: unknown[],
 ): unknown[] {
   if (!state.dirty) return args;
-  const cookie = state.cookieToWrite(isSecureRequest(req, settings.proxy));
+  const cookie = state.cookieToWrite(() => isSecureRequest(req, settings.proxy));
   if (cookie === undefined) return args;
   const size = Buffer.byteLength(cookie);
   if (size > MAX_SET_COOKIE_LENGTH) {

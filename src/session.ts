@@ -96,9 +96,11 @@ export class SessionState {
    * The cookie to send, or undefined when there is nothing to write. Called once, as the
    * response headers are written.
    */
-  cookieToWrite(secureConnection: boolean): string | undefined {
+  cookieToWrite(isSecureConnection: () => boolean): string | undefined {
     if (!this.#dirty) return undefined;
     const { cookie, cookieName } = this.#settings;
+    // Asked only when the answer matters: Express's req.secure getter is not free.
+    const secureConnection = cookie.secure !== 'never' && isSecureConnection();
     const secure = cookie.secure === 'always' || (cookie.secure === 'auto' && secureConnection);
     if (secure && !secureConnection) {
       reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION', 'debug',
