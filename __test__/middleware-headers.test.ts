@@ -242,6 +242,24 @@ for (const framework of FRAMEWORKS) {
       ]);
     });
 
+    it('a change after the headers went out is reported, not lost silently', async () => {
+      const problems: any[] = [];
+      app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET, onError: (e) => problems.push(e) })], {
+        '/late': (req, res) => {
+          res.writeHead(200);
+          req.session.tooLate = true;
+          res.end('ok');
+        },
+        '/untouched': (_req, res) => res.end('ok'),
+      });
+      const browser = new Browser(app.url);
+      const late = await browser.get('/late');
+      expect([late.status, late.setCookies]).toEqual([200, []]);
+      expect(problems).toEqual([expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_HEADERS_SENT', level: 'warn' })]);
+      await browser.get('/untouched');
+      expect(problems).toHaveLength(1);
+    });
+
     it('an onError that throws changes nothing for the response', async () => {
       app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET, onError: () => { throw new Error('boom'); } })], {
         '/': (req, res) => {

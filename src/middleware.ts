@@ -56,10 +56,11 @@ export function clientSessions<T extends object = Record<string, any>>(options: 
       next();
       return;
     }
-    const state = new SessionState(settings, codec, req);
+    // The header hook is installed only once the session has something to write, so requests
+    // that never change their session leave the response untouched.
+    const state: SessionState = new SessionState(settings, codec, req, () => hookWriteHead(req, res, state, settings));
     (req as WithState)[stateKey] = state;
     Object.defineProperty(req, requestKey, accessor);
-    hookWriteHead(req, res, state, settings);
     next();
   };
 }

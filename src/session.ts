@@ -8,7 +8,7 @@ import type { Codec } from './codec';
 import { codedError } from './errors';
 import type { MiddlewareSettings } from './middleware-options';
 import { reportProblem } from './report';
-import { createTracker, isPlainObject, parseContent, unwrap, type Tracker } from './tracking';
+import { createTracker, isPlainObject, parseContent, unwrap, type MethodSource, type Tracker } from './tracking';
 
 export type Callback = (err?: Error | null) => void;
 
@@ -28,7 +28,9 @@ export interface SessionMethods {
   save(): Promise<void>;
 }
 
-export class SessionState {
+const METHOD_NAMES: ReadonlySet<string> = new Set(['reset', 'destroy', 'setDuration', 'regenerate', 'save']);
+
+export class SessionState implements MethodSource {
   readonly #settings: MiddlewareSettings;
   readonly #codec: Codec;
   readonly #req: IncomingMessage;
@@ -40,9 +42,13 @@ export class SessionState {
   #createdAt: number | undefined;
   #duration: number;
   #ephemeral: boolean;
-  #methods: SessionMethods | undefined;
+  #methods: Record<string, unknown> | undefined;
 
-  constructor(settings: MiddlewareSettings, codec: Codec, req: IncomingMessage) {
+  /** Called once, when the session first has something to write (installs the header hook). */
+  readonly #onFirstChange: () => void;
+
+  constructor(settings: MiddlewareSettings, codec: Codec, req: IncomingMessage, onFirstChange: () => void) {
+    this.#onFirstChange = onFirstChange;
     this.#settings = settings;
     this.#codec = codec;
     this.#req = req;
@@ -89,7 +95,7 @@ export class SessionState {
     this.#duration = ms;
     this.#createdAt = Date.now();
     this.#ephemeral = Boolean(ephemeral);
-    this.#dirty = true;
+    this.#changed();
   }
 
   /**
@@ -129,31 +135,49 @@ export class SessionState {
 
   #root(): object {
     if (this.#tracker === undefined) {
-      const tracker: Tracker = createTracker(this.#content, () => this.#markDirty(tracker), this.#sessionMethods() as never);
+      const tracker: Tracker = createTracker(this.#content, () => this.#markDirty(tracker), this);
       this.#tracker = tracker;
     }
     return this.#tracker.root;
   }
 
-  // Made on first use only: most requests never touch their session.
-  #sessionMethods(): SessionMethods {
-    if (this.#methods === undefined) {
-      const regenerate = (callback?: Callback): Promise<void> | undefined => this.#regenerate(callback);
-      const save = (callback?: Callback): Promise<void> | undefined => settle(callback);
-      this.#methods = {
-        reset: (keysToKeep?: readonly string[]) => this.reset(keysToKeep),
-        destroy: () => this.reset(),
-        setDuration: (ms: number, ephemeral?: boolean) => this.setDuration(ms, ephemeral),
-        regenerate: regenerate as SessionMethods['regenerate'],
-        save: save as SessionMethods['save'],
-      };
+  #changed(): void {
+    if (this.#dirty) return;
+    this.#dirty = true;
+    this.#onFirstChange();
+  }
+
+  /** The reserved names on the session object (MethodSource, for the root Proxy). */
+  get names(): ReadonlySet<string> {
+    return METHOD_NAMES;
+  }
+
+  /** A session method, bound to this session; made only when the application asks for it. */
+  method(name: string): unknown {
+    this.#methods ??= {};
+    return (this.#methods[name] ??= this.#makeMethod(name));
+  }
+
+  #makeMethod(name: string): unknown {
+    switch (name) {
+      case 'reset':
+        return (keysToKeep?: readonly string[]) => this.reset(keysToKeep);
+      case 'destroy':
+        return () => this.reset();
+      case 'setDuration':
+        return (ms: number, ephemeral?: boolean) => this.setDuration(ms, ephemeral);
+      case 'regenerate':
+        return (callback?: Callback) => this.#regenerate(callback);
+      case 'save':
+        return (callback?: Callback) => settle(callback);
+      default:
+        return undefined;
     }
-    return this.#methods;
   }
 
   #markDirty(from: Tracker | undefined): void {
     // A proxy from before regenerate() belongs to the old session: writes to it are ignored.
-    if (from === this.#tracker) this.#dirty = true;
+    if (from === this.#tracker) this.#changed();
   }
 
   /** Reads the cookie, once, on first use. */
@@ -177,10 +201,10 @@ export class SessionState {
         if (decoded.refresh) {
           // Close to expiry and in use: extend by activeDuration, as client-sessions does.
           this.#createdAt += this.#settings.activeDuration;
-          this.#dirty = true;
+          this.#changed();
         }
         // Made with an old key: write it again with the current one.
-        if (decoded.keyIndex > 0) this.#dirty = true;
+        if (decoded.keyIndex > 0) this.#changed();
         return;
       }
       reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug',
@@ -200,13 +224,13 @@ export class SessionState {
     this.#createdAt = Date.now();
     this.#duration = this.#settings.duration;
     this.#ephemeral = this.#settings.cookie.ephemeral;
-    this.#dirty = true;
+    this.#changed();
   }
 
   #replace(content: Record<string, unknown>): void {
     this.#content = content;
     this.#tracker = undefined;
-    this.#dirty = true;
+    this.#changed();
   }
 
   #regenerate(callback?: Callback): Promise<void> | undefined {

@@ -28,7 +28,11 @@ function isForbiddenKey(key: PropertyKey): boolean {
   return key === '__proto__';
 }
 
-type Methods = Readonly<Record<string, (...args: never[]) => unknown>>;
+/** The root's reserved members: which names they are, and how to get one (made on demand). */
+export interface MethodSource {
+  readonly names: ReadonlySet<string>;
+  method(name: string): unknown;
+}
 
 const hasOwn = (object: object, key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
@@ -88,27 +92,27 @@ class NestedHandler implements ProxyHandler<object> {
 class RootHandler extends NestedHandler {
   constructor(
     tree: TrackedTree,
-    readonly methods: Methods,
+    readonly methods: MethodSource,
   ) {
     super(tree);
   }
 
   override get(target: object, key: PropertyKey): unknown {
-    if (typeof key === 'string' && hasOwn(this.methods, key)) return this.methods[key];
+    if (typeof key === 'string' && this.methods.names.has(key)) return this.methods.method(key);
     return this.wrap(Reflect.get(target, key));
   }
 
   has(target: object, key: PropertyKey): boolean {
-    return (typeof key === 'string' && hasOwn(this.methods, key)) || Reflect.has(target, key);
+    return (typeof key === 'string' && this.methods.names.has(key)) || Reflect.has(target, key);
   }
 
   override set(target: object, key: PropertyKey, value: unknown): boolean {
-    if (typeof key === 'string' && hasOwn(this.methods, key)) return false;
+    if (typeof key === 'string' && this.methods.names.has(key)) return false;
     return super.set(target, key, value);
   }
 
   override defineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-    if (typeof key === 'string' && hasOwn(this.methods, key)) return false;
+    if (typeof key === 'string' && this.methods.names.has(key)) return false;
     return super.defineProperty(target, key, descriptor);
   }
 }
@@ -144,7 +148,7 @@ export interface Tracker {
  * as read-only, non-enumerable members of the root (client-sessions put `reset`, `destroy` and
  * `setDuration` on the session object).
  */
-export function createTracker(root: Record<string, unknown>, onChange: () => void, methods: Methods): Tracker {
+export function createTracker(root: Record<string, unknown>, onChange: () => void, methods: MethodSource): Tracker {
   const proxy = new Proxy(root, new RootHandler(new TrackedTree(onChange), methods));
   targets.set(proxy, root);
   return { root: proxy };
