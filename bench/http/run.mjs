@@ -22,13 +22,12 @@
 // is compared with the expected body), and /write responses must carry the Set-Cookie (checked
 // through bytes per response); otherwise the runner reports it, writes nothing and exits 1.
 
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXPECTED_BODY, HOST, ROUTES, killAllNow, seedAndVerify, startServer, stopServer } from './harness.mjs';
 import { CONTENDERS, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -39,193 +38,14 @@ const CONFIG = QUICK
   ? { rounds: 1, duration: 1, warmupFirst: 1, warmupNext: 1, connections: 10, pipelining: 1 }
   : { rounds: 3, duration: 5, warmupFirst: 3, warmupNext: 1, connections: 10, pipelining: 1 };
 
-const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const RESULTS_FILE = fileURLToPath(new URL('../results/http.json', import.meta.url));
 const CWD_REL = (p) => relative(process.cwd(), p) || '.';
 const COMMAND = ['node', CWD_REL(fileURLToPath(import.meta.url)), ...process.argv.slice(2)].join(' ');
 const CPU = os.cpus()[0]?.model?.trim() ?? 'unknown';
-const HOST = '127.0.0.1';
-const ROUTES = ['read', 'write'];
-const EXPECTED_BODY = {
-  read: JSON.stringify({ user: SEED_SESSION.user.id }),
-  // Every timed /write carries the seeded cookie (no counter yet), so the answer is always 1.
-  write: JSON.stringify({ counter: 1 }),
-};
 const START = Date.now();
 
 const elapsed = () => `${((Date.now() - START) / 1000).toFixed(0).padStart(4)}s`;
 const log = (msg) => console.log(`[${elapsed()}] ${msg}`);
-
-// --- server processes ------------------------------------------------------------------------
-
-const children = new Set();
-
-/** Starts server.mjs for one contender; resolves once it prints its ready line. */
-function startServer(contender) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER, contender, '0'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_EXIT_ON_STDIN_END: '1' },
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    let ready = false;
-    const timer = setTimeout(() => {
-      fail(new Error(`${contender}: server not ready after 15 s`));
-    }, 15_000);
-    const fail = (err) => {
-      clearTimeout(timer);
-      if (ready) return;
-      ready = true;
-      child.kill('SIGKILL');
-      reject(err);
-    };
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      if (ready) return;
-      stdout += chunk;
-      const match = /^READY (.*)$/m.exec(stdout);
-      if (!match) return;
-      ready = true;
-      clearTimeout(timer);
-      const info = JSON.parse(match[1]);
-      resolve({ child, contender, port: info.port, backend: info.backend, stderr: () => stderr });
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      // Anything the server logs while running is an error worth seeing.
-      if (ready) process.stderr.write(`[server ${contender}] ${chunk}`);
-    });
-    child.on('error', fail);
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      fail(new Error(`${contender}: server exited (${signal ?? code}) before it was ready\n${stderr}`));
-    });
-  });
-}
-
-/** SIGTERM, then SIGKILL if it has not exited 3 s later. */
-function stopServer(server) {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function killAllNow() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
-process.on('exit', killAllNow);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    killAllNow();
-    process.exit(130);
-  });
-}
-
-// --- checking the sessions -------------------------------------------------------------------
-
-function get(port, path, cookie) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(
-      { host: HOST, port, path, agent: false, headers: cookie ? { cookie } : {}, timeout: 5000 },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode, setCookie: res.headers['set-cookie'] ?? [], body }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`GET ${path}: timed out`)));
-    req.on('error', reject);
-  });
-}
-
-/** The Cookie header a browser would send after these Set-Cookie headers (on top of `cookie`). */
-function applySetCookie(cookie, setCookie) {
-  const jar = new Map();
-  for (const pair of (cookie ?? '').split('; ').filter(Boolean)) {
-    const eq = pair.indexOf('=');
-    jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-  for (const line of setCookie) {
-    const pair = line.split(';', 1)[0];
-    const eq = pair.indexOf('=');
-    jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-  }
-  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-}
-
-/** `session=<base64url junk>`, exactly `length` characters long. */
-function dummyCookie(length) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let value = '';
-  let x = 0x2545f491;
-  while ('session='.length + value.length < length) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    value += alphabet[(x >>> 16) & 63];
-  }
-  return `session=${value}`;
-}
-
-function expect(cond, contender, what) {
-  if (!cond) throw new Error(`${contender}: check failed: ${what}`);
-}
-
-function json(contender, res, path) {
-  expect(res.status === 200, contender, `GET ${path} answered ${res.status}: ${res.body.slice(0, 200)}`);
-  try {
-    return JSON.parse(res.body);
-  } catch {
-    throw new Error(`${contender}: GET ${path} did not answer JSON: ${res.body.slice(0, 200)}`);
-  }
-}
-
-/**
- * Seeds a session and checks the round trip; returns the Cookie header to load with.
- * `noneCookieLength` is the length of the Cookie header `none` must imitate.
- */
-async function seedAndVerify(server, noneCookieLength) {
-  const { contender, port } = server;
-  const seed = await get(port, '/seed');
-  json(contender, seed, '/seed');
-
-  let cookie;
-  let readSetsCookie = false;
-  if (contender === 'none') {
-    expect(seed.setCookie.length === 0, contender, '/seed sent a Set-Cookie');
-    cookie = dummyCookie(noneCookieLength);
-  } else {
-    expect(seed.setCookie.length > 0, contender, '/seed sent no Set-Cookie');
-    cookie = applySetCookie('', seed.setCookie);
-    // Without the cookie there is no user: the cookie is what carries it.
-    const anonymous = json(contender, await get(port, '/read'), '/read');
-    expect(anonymous.user === null, contender, `/read without a cookie gave user ${anonymous.user}`);
-  }
-
-  const read = await get(port, '/read', cookie);
-  expect(read.body === EXPECTED_BODY.read, contender, `/read gave ${read.body}, want ${EXPECTED_BODY.read}`);
-  readSetsCookie = read.setCookie.length > 0;
-
-  const write1 = await get(port, '/write', cookie);
-  expect(write1.body === EXPECTED_BODY.write, contender, `/write gave ${write1.body}, want ${EXPECTED_BODY.write}`);
-  if (contender !== 'none') {
-    expect(write1.setCookie.length > 0, contender, '/write sent no Set-Cookie');
-    const write2 = json(contender, await get(port, '/write', applySetCookie(cookie, write1.setCookie)), '/write');
-    expect(write2.counter === 2, contender, `second /write with the new cookie gave counter ${write2.counter}, want 2`);
-  }
-  return { cookie, readSetsCookie };
-}
 
 // --- load ------------------------------------------------------------------------------------
 
