@@ -23,14 +23,15 @@ const children = new Set();
 
 /**
  * Starts server.mjs for one contender; resolves once it prints its ready line. `wrap` is a
- * command to run node under (instructions.mjs uses valgrind), `readyTimeout` in ms.
+ * command to run node under (instructions.mjs uses valgrind), `readyTimeout` in ms, `env` extra
+ * environment variables.
  */
-export function startServer(contender, { wrap = [], readyTimeout = 15_000 } = {}) {
+export function startServer(contender, { wrap = [], readyTimeout = 15_000, env = {} } = {}) {
   return new Promise((resolve, reject) => {
     const [command, ...args] = [...wrap, process.execPath, SERVER, contender, '0'];
     const child = spawn(command, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_EXIT_ON_STDIN_END: '1' },
+      env: { ...process.env, ...env, BENCH_EXIT_ON_STDIN_END: '1' },
     });
     children.add(child);
     let stdout = '';
@@ -190,4 +191,12 @@ export async function seedAndVerify({ contender, port }, noneCookieLength) {
     expect(write2.counter === 2, contender, `second /write with the new cookie gave counter ${write2.counter}, want 2`);
   }
   return { cookie, readSetsCookie };
+}
+
+/** Rows of cells as a Markdown table: the first row is the head, numbers right-aligned. */
+export function markdownTable(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
 }

@@ -27,7 +27,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXPECTED_BODY, HOST, ROUTES, killAllNow, seedAndVerify, startServer, stopServer } from './harness.mjs';
+import { EXPECTED_BODY, HOST, ROUTES, killAllNow, markdownTable, seedAndVerify, startServer, stopServer } from './harness.mjs';
 import { CONTENDERS, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -213,10 +213,7 @@ function table(contenders) {
       `${write.vsClientSessions.toFixed(2)}×`,
     ]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
-  const sep = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
+  return markdownTable(rows);
 }
 
 // --- main ------------------------------------------------------------------------------------
