@@ -3,7 +3,9 @@
 // a contender's server really keeps its session before anything is measured.
 
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEED_SESSION } from './shared.mjs';
 
@@ -199,4 +201,25 @@ export function markdownTable(rows) {
   const line = (row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
   const sep = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+// --- running ---------------------------------------------------------------------------------
+
+/** Writes a results file as JSON, creating its folder, and says where (relative to the cwd). */
+export function writeResults(file, output) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`wrote ${relative(process.cwd(), file) || file}`);
+}
+
+/** Runs a benchmark's main: prints what failed, sets the exit code, never leaves a server behind. */
+export async function runMain(main) {
+  try {
+    await main();
+  } catch (err) {
+    console.error(err && err.stack ? err.stack : err);
+    process.exitCode = 1;
+  } finally {
+    killAllNow();
+  }
 }

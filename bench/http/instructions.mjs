@@ -25,13 +25,13 @@
 // (callgrind runs each on one core); their counts do not depend on each other.
 
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { EXPECTED_BODY, HOST, ROUTES, killAllNow, markdownTable, seedAndVerify, startServer, stopServer } from './harness.mjs';
+import { EXPECTED_BODY, HOST, ROUTES, markdownTable, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
 import { CONTENDERS, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -232,16 +232,7 @@ async function main() {
     unit: 'instructions per request executed by the server process (all threads), median over batches',
     contenders,
   };
-  mkdirSync(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(output, null, 2)}\n`);
-  console.log(`wrote ${CWD_REL(RESULTS_FILE)}`);
+  writeResults(RESULTS_FILE, output);
 }
 
-try {
-  await main();
-} catch (err) {
-  console.error(err && err.stack ? err.stack : err);
-  process.exitCode = 1;
-} finally {
-  killAllNow();
-}
+await runMain(main);

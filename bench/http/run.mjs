@@ -23,11 +23,10 @@
 // through bytes per response); otherwise the runner reports it, writes nothing and exits 1.
 
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXPECTED_BODY, HOST, ROUTES, killAllNow, markdownTable, seedAndVerify, startServer, stopServer } from './harness.mjs';
+import { EXPECTED_BODY, HOST, ROUTES, markdownTable, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
 import { CONTENDERS, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -300,16 +299,7 @@ async function main() {
     unit: { reqPerSec: 'requests/s, average of a run; median over rounds', p99: 'ms, median over rounds' },
     contenders,
   };
-  mkdirSync(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(output, null, 2)}\n`);
-  console.log(`wrote ${CWD_REL(RESULTS_FILE)}`);
+  writeResults(RESULTS_FILE, output);
 }
 
-try {
-  await main();
-} catch (err) {
-  console.error(err && err.stack ? err.stack : err);
-  process.exitCode = 1;
-} finally {
-  killAllNow();
-}
+await runMain(main);
