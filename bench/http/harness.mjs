@@ -25,15 +25,14 @@ const children = new Set();
 
 /**
  * Starts server.mjs for one contender; resolves once it prints its ready line. `wrap` is a
- * command to run node under (instructions.mjs uses valgrind), `readyTimeout` in ms, `env` extra
- * environment variables.
+ * command to run node under (instructions.mjs uses valgrind), `readyTimeout` in ms.
  */
-export function startServer(contender, { wrap = [], readyTimeout = 15_000, env = {} } = {}) {
+export function startServer(contender, { wrap = [], readyTimeout = 15_000 } = {}) {
   return new Promise((resolve, reject) => {
     const [command, ...args] = [...wrap, process.execPath, SERVER, contender, '0'];
     const child = spawn(command, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, BENCH_EXIT_ON_STDIN_END: '1' },
+      env: { ...process.env, BENCH_EXIT_ON_STDIN_END: '1' },
     });
     children.add(child);
     let stdout = '';

@@ -17,10 +17,12 @@
 // For each contender: server.mjs starts under callgrind (about 50x slower than native speed),
 // is seeded and checked like in run.mjs, warmed up with WARMUP requests to /read and half as
 // many to /write (so V8 has optimised the hot code, as it has in a long-running server), then
-// measured in BATCHES alternating batches of BATCH requests per route: each batch starts with a
-// full garbage collection in the server (so that every batch starts from the same heap; the
-// collection work a batch's own allocations cause is counted), callgrind's counters are zeroed
-// (`callgrind_control -z`), the batch runs, and the counters are dumped (`callgrind_control -d`).
+// measured in BATCHES alternating batches of BATCH requests per route: callgrind's counters are
+// zeroed before a batch (`callgrind_control -z`) and dumped after it (`callgrind_control -d`).
+// Garbage collection is counted where it falls, as in a long-running server, so a batch with a
+// major collection in it counts a few percent more: hence the median. (Forcing a full collection
+// before each batch made batches repeat better but doubled every count: the shrunken heap then
+// collects far more often than a warm server's does.)
 // Reported: the median over batches of instructions per request. Two servers run at a time
 // (callgrind runs each on one core); their counts do not depend on each other.
 
@@ -92,29 +94,8 @@ function load(port, route, cookie, amount) {
   });
 }
 
-/** A full garbage collection in the server (see server.mjs); resolves once it is done. */
-function collectGarbage(server, timeout = 120_000) {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const finish = (err) => {
-      clearTimeout(timer);
-      server.child.stdout.off('data', onData);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onData = (chunk) => {
-      seen += chunk;
-      if (seen.includes('GC DONE\n')) finish();
-    };
-    const timer = setTimeout(() => finish(new Error(`${server.contender}: no answer to "gc" in ${timeout / 1000} s`)), timeout);
-    server.child.stdout.on('data', onData);
-    server.child.stdin.write('gc\n');
-  });
-}
-
 /** Instructions the process ran between a zero and a dump of callgrind's counters. */
 async function countBatch(server, dir, route, cookie) {
-  await collectGarbage(server);
   await run('callgrind_control', ['-z', String(server.pid)]);
   await load(server.port, route, cookie, CONFIG.batch);
   const before = new Set(readdirSync(dir));
@@ -134,7 +115,7 @@ async function countBatch(server, dir, route, cookie) {
 async function measure(contender, noneCookieLength) {
   const dir = mkdtempSync(join(os.tmpdir(), `cs-instr-${contender}-`));
   const wrap = ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dir}/cg.%p`, `--log-file=${dir}/valgrind.%p.log`];
-  const server = await startServer(contender, { wrap, readyTimeout: 180_000, env: { BENCH_GC_ON_STDIN: '1' } });
+  const server = await startServer(contender, { wrap, readyTimeout: 180_000 });
   try {
     const { cookie } = await seedAndVerify(server, noneCookieLength);
     log(`${contender}: seeded (Cookie header ${cookie.length} bytes), warming up`);

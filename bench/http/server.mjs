@@ -18,8 +18,6 @@
 // SIGTERM / SIGINT: closes the listener and every open connection, then exits 0.
 
 import { createRequire } from 'node:module';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { CONTENDERS, DURATION, SECRET, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -152,25 +150,6 @@ async function main() {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  // instructions.mjs asks for a full garbage collection before each counted batch ("gc" on
-  // stdin, answered "GC DONE" on stdout), so that every batch starts from the same heap and
-  // whether a major collection falls inside it does not depend on the batches before.
-  if (process.env.BENCH_GC_ON_STDIN === '1') {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc');
-    let pending = '';
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (chunk) => {
-      pending += chunk;
-      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line !== 'gc') continue;
-        gc();
-        process.stdout.write('GC DONE\n');
-      }
-    });
-  }
   // Started by run.mjs: also stop when the runner's end of our stdin pipe closes, so a runner
   // that dies without signalling leaves no server behind.
   if (process.env.BENCH_EXIT_ON_STDIN_END === '1') {
