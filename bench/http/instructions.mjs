@@ -1,10 +1,12 @@
 // HTTP benchmark, counted instead of timed: CPU instructions per request in each contender's
 // Express server, under valgrind's callgrind.
 //
-//   node bench/http/instructions.mjs            full run, about 40 minutes on 2 cores
+//   node bench/http/instructions.mjs            full run, about 25 minutes on 2 cores
 //                                               (writes bench/results/http-instructions.json)
 //   node bench/http/instructions.mjs --quick    a short smoke run of the harness, writes nothing
-//   node bench/http/instructions.mjs native,none   only these contenders
+//   node bench/http/instructions.mjs native,none   only these contenders, writes nothing; `noop`
+//                                               (Express with one do-nothing middleware) is
+//                                               measured only when named
 //
 // Why: req/s on a shared 2-core VM moves 15-25% from run to run, more than the gaps the targets
 // are about. callgrind counts the instructions the server process executes (JIT code, V8, libuv,
@@ -34,7 +36,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EXPECTED_BODY, HOST, ROUTES, markdownTable, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
-import { CONTENDERS, SEED_SESSION } from './shared.mjs';
+import { CONTENDERS, REFERENCES, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -46,9 +48,12 @@ const CONFIG = QUICK
   ? { warmup: 300, batch: 100, batches: 1, parallel: 2, connections: 10 }
   : { warmup: 6000, batch: 1500, batches: 5, parallel: 2, connections: 10 };
 const ONLY = args.find((a) => !a.startsWith('--'));
+// Only a full run of every contender replaces the results file.
+const WRITE = !QUICK && ONLY === undefined;
+const KNOWN = [...CONTENDERS, ...REFERENCES];
 const SELECTED = ONLY ? ONLY.split(',') : CONTENDERS;
 for (const name of SELECTED) {
-  if (!CONTENDERS.includes(name)) throw new Error(`unknown contender ${JSON.stringify(name)}: use some of ${CONTENDERS.join(',')}`);
+  if (!KNOWN.includes(name)) throw new Error(`unknown contender ${JSON.stringify(name)}: use some of ${KNOWN.join(',')}`);
 }
 // The slowest under callgrind first, so that the two lanes finish close together.
 const ORDER = [...SELECTED].sort((a, b) => (b === 'iron-session') - (a === 'iron-session'));
@@ -165,7 +170,7 @@ function table(contenders) {
 async function main() {
   const valgrind = await requireValgrind();
   const date = new Date().toISOString();
-  console.log(`HTTP instructions per request (${QUICK ? 'quick smoke run, nothing written' : 'full run'})`);
+  console.log(`HTTP instructions per request (${QUICK ? 'quick smoke run' : 'full run'}${WRITE ? '' : ', nothing written'})`);
   console.log(`node ${process.version}, ${valgrind}, command: ${COMMAND}`);
   console.log(`config: ${JSON.stringify(CONFIG)}`);
   console.log();
@@ -184,7 +189,7 @@ async function main() {
   });
   await Promise.all(workers);
 
-  const contenders = CONTENDERS.filter((c) => results[c]).map((name) => {
+  const contenders = KNOWN.filter((c) => results[c]).map((name) => {
     const routes = {};
     for (const route of ROUTES) {
       const list = results[name].counts[route];
@@ -201,7 +206,7 @@ async function main() {
   console.log(table(contenders));
   console.log();
   log(`done in ${((Date.now() - START) / 1000).toFixed(0)} s`);
-  if (QUICK) return;
+  if (!WRITE) return;
 
   const output = {
     date,

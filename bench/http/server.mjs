@@ -2,7 +2,8 @@
 //
 //   node bench/http/server.mjs <contender> [port]        (or BENCH_CONTENDER / BENCH_PORT)
 //
-// Contenders: none, native, js, client-sessions, cookie-session, iron-session.
+// Contenders: none, native, js, client-sessions, cookie-session, iron-session; and noop, a
+// reference for instructions.mjs (none plus a middleware that only calls next()).
 // Port 0 (the default) lets the OS choose; the real port is in the ready line, printed on
 // stdout once the server listens on 127.0.0.1:
 //
@@ -18,7 +19,7 @@
 // SIGTERM / SIGINT: closes the listener and every open connection, then exits 0.
 
 import { createRequire } from 'node:module';
-import { CONTENDERS, DURATION, SECRET, SEED_SESSION } from './shared.mjs';
+import { CONTENDERS, DURATION, REFERENCES, SECRET, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
 const express = require('express');
@@ -36,7 +37,9 @@ async function createApp(contender) {
   };
 
   switch (contender) {
+    case 'noop':
     case 'none': {
+      if (contender === 'noop') app.use((req, res, next) => next());
       const userId = SEED_SESSION.user.id;
       app.get('/seed', (req, res) => res.json({ seeded: false }));
       app.get('/read', (req, res) => res.json({ user: userId }));
@@ -99,7 +102,7 @@ async function createApp(contender) {
     }
 
     default:
-      throw new Error(`unknown contender ${JSON.stringify(contender)}: use one of ${CONTENDERS.join(', ')}`);
+      throw new Error(`unknown contender ${JSON.stringify(contender)}: use one of ${[...CONTENDERS, ...REFERENCES].join(', ')}`);
   }
 
   // The synchronous middlewares: the session is at req.session.
@@ -118,7 +121,7 @@ async function main() {
   const contender = process.argv[2] ?? process.env.BENCH_CONTENDER;
   const port = Number(process.argv[3] ?? process.env.BENCH_PORT ?? 0);
   if (!contender) {
-    console.error(`usage: node bench/http/server.mjs <${CONTENDERS.join('|')}> [port]`);
+    console.error(`usage: node bench/http/server.mjs <${[...CONTENDERS, ...REFERENCES].join('|')}> [port]`);
     process.exit(2);
   }
   const { app, backend } = await createApp(contender);

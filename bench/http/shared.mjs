@@ -2,6 +2,11 @@
 
 export const CONTENDERS = ['none', 'native', 'js', 'client-sessions', 'cookie-session', 'iron-session'];
 
+// Reference servers with no session either, only for the instruction counts (instructions.mjs):
+// `noop` is `none` plus one middleware that only calls next(), i.e. what Express itself charges
+// for one more middleware layer.
+export const REFERENCES = ['noop'];
+
 // 49 characters: long enough for iron-session's 32-character minimum password.
 export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 export const DURATION = 24 * 60 * 60 * 1000;
