@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REFERENCES, SEED_SESSION } from './shared.mjs';
+import { SEED_SESSION, isSessionless } from './shared.mjs';
 
 export const HOST = '127.0.0.1';
 export const ROUTES = ['read', 'write'];
@@ -168,8 +168,7 @@ export async function seedAndVerify({ contender, port }, noneCookieLength) {
   json(contender, seed, '/seed');
 
   let cookie;
-  let readSetsCookie = false;
-  const sessionless = contender === 'none' || REFERENCES.includes(contender);
+  const sessionless = isSessionless(contender);
   if (sessionless) {
     expect(seed.setCookie.length === 0, contender, '/seed sent a Set-Cookie');
     cookie = dummyCookie(noneCookieLength);
@@ -183,7 +182,7 @@ export async function seedAndVerify({ contender, port }, noneCookieLength) {
 
   const read = await get(port, '/read', cookie);
   expect(read.body === EXPECTED_BODY.read, contender, `/read gave ${read.body}, want ${EXPECTED_BODY.read}`);
-  readSetsCookie = read.setCookie.length > 0;
+  const readSetsCookie = read.setCookie.length > 0;
 
   const write1 = await get(port, '/write', cookie);
   expect(write1.body === EXPECTED_BODY.write, contender, `/write gave ${write1.body}, want ${EXPECTED_BODY.write}`);
@@ -204,6 +203,25 @@ export function markdownTable(rows) {
 }
 
 // --- running ---------------------------------------------------------------------------------
+
+const START = Date.now();
+
+/** Seconds since the benchmark started. */
+export const elapsedSeconds = () => (Date.now() - START) / 1000;
+
+/** A progress line, stamped with the seconds since the benchmark started. */
+export const log = (msg) => console.log(`[${elapsedSeconds().toFixed(0).padStart(4)}s] ${msg}`);
+
+/** The command line that ran `scriptUrl` (import.meta.url), for the results file. */
+export function commandLine(scriptUrl) {
+  return ['node', relative(process.cwd(), fileURLToPath(scriptUrl)), ...process.argv.slice(2)].join(' ');
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
 
 /** Writes a results file as JSON, creating its folder, and says where (relative to the cwd). */
 export function writeResults(file, output) {

@@ -32,11 +32,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { EXPECTED_BODY, HOST, ROUTES, markdownTable, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
-import { CONTENDERS, REFERENCES, SEED_SESSION } from './shared.mjs';
+import { EXPECTED_BODY, HOST, ROUTES, commandLine, elapsedSeconds, log, markdownTable, median, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
+import { CONTENDERS, SEED_SESSION, SERVERS } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -50,19 +50,15 @@ const CONFIG = QUICK
 const ONLY = args.find((a) => !a.startsWith('--'));
 // Only a full run of every contender replaces the results file.
 const WRITE = !QUICK && ONLY === undefined;
-const KNOWN = [...CONTENDERS, ...REFERENCES];
 const SELECTED = ONLY ? ONLY.split(',') : CONTENDERS;
 for (const name of SELECTED) {
-  if (!KNOWN.includes(name)) throw new Error(`unknown contender ${JSON.stringify(name)}: use some of ${KNOWN.join(',')}`);
+  if (!SERVERS.includes(name)) throw new Error(`unknown contender ${JSON.stringify(name)}: use some of ${SERVERS.join(',')}`);
 }
 // The slowest under callgrind first, so that the two lanes finish close together.
 const ORDER = [...SELECTED].sort((a, b) => (b === 'iron-session') - (a === 'iron-session'));
 
 const RESULTS_FILE = fileURLToPath(new URL('../results/http-instructions.json', import.meta.url));
-const CWD_REL = (p) => relative(process.cwd(), p) || '.';
-const COMMAND = ['node', CWD_REL(fileURLToPath(import.meta.url)), ...args].join(' ');
-const START = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - START) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
+const COMMAND = commandLine(import.meta.url);
 
 async function requireValgrind() {
   try {
@@ -141,12 +137,6 @@ async function measure(contender, noneCookieLength) {
   }
 }
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 function table(contenders) {
   const none = contenders.find((c) => c.name === 'none');
   const cs = contenders.find((c) => c.name === 'client-sessions');
@@ -189,7 +179,7 @@ async function main() {
   });
   await Promise.all(workers);
 
-  const contenders = KNOWN.filter((c) => results[c]).map((name) => {
+  const contenders = SERVERS.filter((c) => results[c]).map((name) => {
     const routes = {};
     for (const route of ROUTES) {
       const list = results[name].counts[route];
@@ -205,7 +195,7 @@ async function main() {
   console.log();
   console.log(table(contenders));
   console.log();
-  log(`done in ${((Date.now() - START) / 1000).toFixed(0)} s`);
+  log(`done in ${elapsedSeconds().toFixed(0)} s`);
   if (!WRITE) return;
 
   const output = {

@@ -24,9 +24,8 @@
 
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXPECTED_BODY, HOST, ROUTES, markdownTable, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
+import { EXPECTED_BODY, HOST, ROUTES, commandLine, elapsedSeconds, log, markdownTable, median, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
 import { CONTENDERS, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -38,13 +37,8 @@ const CONFIG = QUICK
   : { rounds: 3, duration: 5, warmupFirst: 3, warmupNext: 1, connections: 10, pipelining: 1 };
 
 const RESULTS_FILE = fileURLToPath(new URL('../results/http.json', import.meta.url));
-const CWD_REL = (p) => relative(process.cwd(), p) || '.';
-const COMMAND = ['node', CWD_REL(fileURLToPath(import.meta.url)), ...process.argv.slice(2)].join(' ');
+const COMMAND = commandLine(import.meta.url);
 const CPU = os.cpus()[0]?.model?.trim() ?? 'unknown';
-const START = Date.now();
-
-const elapsed = () => `${((Date.now() - START) / 1000).toFixed(0).padStart(4)}s`;
-const log = (msg) => console.log(`[${elapsed()}] ${msg}`);
 
 // --- load ------------------------------------------------------------------------------------
 
@@ -81,12 +75,6 @@ function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   const rank = Math.ceil((p / 100) * sorted.length) - 1;
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const failures = [];
@@ -279,7 +267,7 @@ async function main() {
   console.log();
   console.log(table(contenders));
   console.log();
-  log(`done in ${((Date.now() - START) / 1000).toFixed(1)} s`);
+  log(`done in ${elapsedSeconds().toFixed(1)} s`);
 
   if (failures.length) {
     console.error(`\nFAILED (${failures.length}):\n  ${failures.join('\n  ')}`);

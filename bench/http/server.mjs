@@ -19,7 +19,7 @@
 // SIGTERM / SIGINT: closes the listener and every open connection, then exits 0.
 
 import { createRequire } from 'node:module';
-import { CONTENDERS, DURATION, REFERENCES, SECRET, SEED_SESSION } from './shared.mjs';
+import { DURATION, SECRET, SEED_SESSION, SERVERS } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
 const express = require('express');
@@ -102,7 +102,7 @@ async function createApp(contender) {
     }
 
     default:
-      throw new Error(`unknown contender ${JSON.stringify(contender)}: use one of ${[...CONTENDERS, ...REFERENCES].join(', ')}`);
+      throw new Error(`unknown contender ${JSON.stringify(contender)}: use one of ${SERVERS.join(', ')}`);
   }
 
   // The synchronous middlewares: the session is at req.session.
@@ -121,7 +121,7 @@ async function main() {
   const contender = process.argv[2] ?? process.env.BENCH_CONTENDER;
   const port = Number(process.argv[3] ?? process.env.BENCH_PORT ?? 0);
   if (!contender) {
-    console.error(`usage: node bench/http/server.mjs <${[...CONTENDERS, ...REFERENCES].join('|')}> [port]`);
+    console.error(`usage: node bench/http/server.mjs <${SERVERS.join('|')}> [port]`);
     process.exit(2);
   }
   const { app, backend } = await createApp(contender);

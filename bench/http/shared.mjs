@@ -6,6 +6,10 @@ export const CONTENDERS = ['none', 'native', 'js', 'client-sessions', 'cookie-se
 // `noop` is `none` plus one middleware that only calls next(), i.e. what Express itself charges
 // for one more middleware layer.
 export const REFERENCES = ['noop'];
+/** Every server server.mjs can run. */
+export const SERVERS = [...CONTENDERS, ...REFERENCES];
+/** Servers without session middleware: they answer with fixed bodies and set no cookie. */
+export const isSessionless = (name) => name === 'none' || REFERENCES.includes(name);
 
 // 49 characters: long enough for iron-session's 32-character minimum password.
 export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
