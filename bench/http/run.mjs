@@ -1,6 +1,6 @@
 // HTTP benchmark: Express 4 with each session middleware, loaded by autocannon over loopback.
 //
-//   node bench/http/run.mjs           full run, about 4 minutes (writes bench/results/http.json)
+//   node bench/http/run.mjs           full run, about 7 minutes (writes bench/results/http.json)
 //   node bench/http/run.mjs --quick   CI smoke run, well under a minute, writes nothing
 //
 // Each contender's server (server.mjs) runs in its own process; the load generator (autocannon,
@@ -34,7 +34,7 @@ const autocannon = require('autocannon');
 const QUICK = process.argv.includes('--quick');
 const CONFIG = QUICK
   ? { rounds: 1, duration: 1, warmupFirst: 1, warmupNext: 1, connections: 10, pipelining: 1 }
-  : { rounds: 3, duration: 5, warmupFirst: 3, warmupNext: 1, connections: 10, pipelining: 1 };
+  : { rounds: 5, duration: 5, warmupFirst: 3, warmupNext: 1, connections: 10, pipelining: 1 };
 
 const RESULTS_FILE = fileURLToPath(new URL('../results/http.json', import.meta.url));
 const COMMAND = commandLine(import.meta.url);
