@@ -26,14 +26,20 @@ describe(`decodeFromHeader (${BACKEND})`, () => {
     }
   });
 
-  it('with duplicates, the first authentic cookie wins', () => {
+  it('with duplicates, the first valid cookie wins', () => {
     const other = codec.encode('{"n":2}', T0, DAY);
     expect(codec.decodeFromHeader(`session=junk; session=${other}; session=${cookie}`, T0).json).toBe('{"n":2}');
+    // An expired session (an ephemeral or maxAge cookie the browser still sends) does not hide
+    // a live one behind it.
     const expired = codec.encode('{"n":3}', T0 - 2 * DAY, DAY);
-    expect(codec.decodeFromHeader(`session=${expired}; session=${cookie}`, T0).status).toBe('expired');
+    const live = codec.decodeFromHeader(`session=${expired}; session=junk; session=${other}`, T0);
+    expect(live).toMatchObject({ status: 'valid', json: '{"n":2}' });
   });
 
-  it('with no authentic duplicate, reports the first one', () => {
+  it('with none valid, reports the first authentic one, else the first', () => {
+    const expired = codec.encode('{"n":3}', T0 - 2 * DAY, DAY);
+    const older = codec.encode('{"n":4}', T0 - 3 * DAY, DAY);
+    expect(codec.decodeFromHeader(`session=junk; session=${expired}; session=${older}`, T0)).toMatchObject({ status: 'expired', createdAt: T0 - 2 * DAY });
     expect(codec.decodeFromHeader('session=; session=a.b.c.d.e', T0)).toMatchObject({ status: 'invalid', reason: 'malformed' });
   });
 

@@ -44,7 +44,10 @@ export interface Codec {
   encode(json: string, createdAt: number, duration: number): string;
   /** Decodes a cookie value; damaged, forged or foreign values are a status, never a throw. */
   decode(value: string, now?: number): DecodeResult;
-  /** Finds this codec's cookie in a raw `Cookie` header and decodes it. */
+  /**
+   * Finds this codec's cookie in a raw `Cookie` header and decodes it. Of several cookies of the
+   * name (at most 8 are tried), the first valid one wins, else the first expired one, else the first.
+   */
   decodeFromHeader(header: string | undefined, now?: number): DecodeResult;
   /** client-sessions' MAC over `iv . ciphertext . createdAt . duration` with a key set. */
   computeMac(

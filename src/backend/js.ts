@@ -148,15 +148,17 @@ export class JsCodec implements TestableCodec {
     // Most requests carry no session cookie, or carry it among others: skip the scan when the
     // name does not occur at all.
     if (typeof header !== 'string' || !header.includes(this.cookieName)) return absentResult();
-    let first: DecodeResult | undefined;
+    // As in the Rust core: the first valid cookie of the name, else the first authentic
+    // (expired) one, else the first result.
+    let fallback: DecodeResult | undefined;
     let tried = 0;
     for (const value of cookieValues(header, this.cookieName)) {
       const decoded = this.#decode(value, nowMillis);
-      if (decoded.status === 'valid' || decoded.status === 'expired') return decoded;
-      first ??= decoded;
+      if (decoded.status === 'valid') return decoded;
+      if (fallback === undefined || (fallback.status !== 'expired' && decoded.status === 'expired')) fallback = decoded;
       if (++tried === MAX_HEADER_CANDIDATES) break;
     }
-    return first ?? absentResult();
+    return fallback ?? absentResult();
   }
 
   computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer {

@@ -214,19 +214,23 @@ impl Codec {
   }
 
   /// Finds this codec's cookie in a raw `Cookie` header and decodes it. With several cookies of
-  /// the name (a stale one on another path, say), the first authentic one wins; if none is, the
-  /// result for the first is returned.
+  /// the name (a stale one on another path, say), the first valid one wins: a browser keeps
+  /// sending an expired ephemeral or `maxAge` cookie, and it must not hide a live session behind
+  /// it. With none valid, the first authentic (expired) one is reported, else the first result.
   pub fn decode_from_header(&self, header: &[u8], now: u64) -> Decoded {
     let name = &self.name_prefix[..self.name_prefix.len() - 1];
-    let mut first: Option<Decoded> = None;
+    let mut fallback: Option<Decoded> = None;
     for value in cookie_values(header, name).take(MAX_HEADER_CANDIDATES) {
       let decoded = self.decode(value, now);
-      if decoded.is_authentic() {
+      if decoded.status == DecodeStatus::Valid {
         return decoded;
       }
-      first.get_or_insert(decoded);
+      match &fallback {
+        Some(kept) if kept.is_authentic() || !decoded.is_authentic() => {}
+        _ => fallback = Some(decoded),
+      }
     }
-    first.unwrap_or_else(Decoded::absent)
+    fallback.unwrap_or_else(Decoded::absent)
   }
 
   /// The cookie's MAC over arbitrary fields with the key set at `key_index` (client-sessions'

@@ -33,12 +33,30 @@ fn absent_when_no_cookie_has_the_name() {
 }
 
 #[test]
-fn first_authentic_duplicate_wins_otherwise_the_first_result() {
+fn first_valid_duplicate_wins_then_the_first_authentic_then_the_first_result() {
   let codec = secret_codec("session", &["secret"]);
   let good = codec.encode(r#"{"good":true}"#, T0, DAY).unwrap();
-  let header = format!("session=garbage; session=; session={good}");
+  let other = codec.encode(r#"{"other":true}"#, T0, DAY).unwrap();
+  let expired = codec.encode(r#"{"old":true}"#, T0 - 2 * DAY, DAY).unwrap();
+  let older = codec
+    .encode(r#"{"older":true}"#, T0 - 3 * DAY, DAY)
+    .unwrap();
+
+  let header = format!("session=garbage; session=; session={good}; session={other}");
   let decoded = codec.decode_from_header(header.as_bytes(), T0);
   assert_eq!(decoded.json.as_deref(), Some(r#"{"good":true}"#));
+
+  // An expired session ahead of a live one does not hide it.
+  let header = format!("session={expired}; session=garbage; session={good}");
+  let decoded = codec.decode_from_header(header.as_bytes(), T0);
+  assert_eq!(decoded.status, DecodeStatus::Valid);
+  assert_eq!(decoded.json.as_deref(), Some(r#"{"good":true}"#));
+
+  // None valid: the first authentic one is reported, even behind a forgery.
+  let header = format!("session=garbage; session={expired}; session={older}");
+  let decoded = codec.decode_from_header(header.as_bytes(), T0);
+  assert_eq!(decoded.status, DecodeStatus::Expired);
+  assert_eq!(decoded.created_at, T0 - 2 * DAY);
 
   let bad_only = "session=garbage; session=also.bad";
   let decoded = codec.decode_from_header(bad_only.as_bytes(), T0);
