@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEED_SESSION, isSessionless } from './shared.mjs';
@@ -193,6 +194,20 @@ export async function seedAndVerify({ contender, port }, noneCookieLength) {
   }
   return { cookie, readSetsCookie };
 }
+
+/** What went wrong in a finished autocannon run, as strings (an empty list when nothing did). */
+export function runProblems(result) {
+  const problems = [];
+  for (const key of ['errors', 'timeouts', 'non2xx', 'mismatches']) {
+    if (result[key] !== 0) problems.push(`${key}=${result[key]}`);
+  }
+  if (!(result.requests.total > 0)) problems.push('no completed requests');
+  if (result.non2xx) problems.push(`status codes ${JSON.stringify(result.statusCodeStats)}`);
+  return problems;
+}
+
+/** The CPU model, for the results files. */
+export const cpuModel = () => os.cpus()[0]?.model?.trim() ?? 'unknown';
 
 /** Rows of cells as a Markdown table: the first row is the head, numbers right-aligned. */
 export function markdownTable(rows) {

@@ -35,7 +35,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { EXPECTED_BODY, HOST, ROUTES, commandLine, elapsedSeconds, log, markdownTable, median, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
+import { EXPECTED_BODY, HOST, ROUTES, commandLine, cpuModel, elapsedSeconds, log, markdownTable, median, runMain, runProblems, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
 import { CONTENDERS, SEED_SESSION, SERVERS } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -86,9 +86,9 @@ function load(port, route, cookie, amount) {
       },
       (err, result) => {
         if (err) return reject(err);
-        const problems = ['errors', 'timeouts', 'non2xx', 'mismatches'].filter((k) => result[k] !== 0);
+        const problems = runProblems(result);
         if (result.requests.total !== amount) problems.push(`${result.requests.total} of ${amount} requests done`);
-        if (problems.length) return reject(new Error(`/${route}: ${problems.map((k) => `${k}=${result[k] ?? ''}`).join(', ')}`));
+        if (problems.length) return reject(new Error(`/${route}: ${problems.join(', ')}`));
         resolve(result);
       },
     );
@@ -183,11 +183,10 @@ async function main() {
     const routes = {};
     for (const route of ROUTES) {
       const list = results[name].counts[route];
-      routes[route] = { median: median(list), min: Math.min(...list), max: Math.max(...list), batches: list.map(Math.round) };
+      routes[route] = { median: Math.round(median(list)), min: Math.min(...list), max: Math.max(...list), batches: list.map(Math.round) };
     }
     return { name, cookieBytes: results[name].cookieBytes, routes };
   });
-  for (const c of contenders) for (const r of ROUTES) c.routes[r].median = Math.round(c.routes[r].median);
 
   console.log();
   console.log(`Instructions per request in the server process (callgrind; median of ${CONFIG.batches} batches of ${CONFIG.batch} after ${CONFIG.warmup} warm-up requests)`);
@@ -202,7 +201,7 @@ async function main() {
     date,
     node: process.version,
     valgrind,
-    cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
+    cpu: cpuModel(),
     command: COMMAND,
     config: { ...CONFIG, framework: 'express@4', sessionJsonBytes: Buffer.byteLength(JSON.stringify(SEED_SESSION)) },
     unit: 'instructions per request executed by the server process (all threads), median over batches',

@@ -25,7 +25,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { EXPECTED_BODY, HOST, ROUTES, commandLine, elapsedSeconds, log, markdownTable, median, runMain, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
+import { EXPECTED_BODY, HOST, ROUTES, commandLine, cpuModel, elapsedSeconds, log, markdownTable, median, runMain, runProblems, seedAndVerify, startServer, stopServer, writeResults } from './harness.mjs';
 import { CONTENDERS, SEED_SESSION } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
@@ -38,7 +38,7 @@ const CONFIG = QUICK
 
 const RESULTS_FILE = fileURLToPath(new URL('../results/http.json', import.meta.url));
 const COMMAND = commandLine(import.meta.url);
-const CPU = os.cpus()[0]?.model?.trim() ?? 'unknown';
+const CPU = cpuModel();
 
 // --- load ------------------------------------------------------------------------------------
 
@@ -78,17 +78,6 @@ function percentile(sorted, p) {
 }
 
 const failures = [];
-
-/** Problems with a finished autocannon run, as strings (none: an empty list). */
-function runProblems(result) {
-  const problems = [];
-  for (const key of ['errors', 'timeouts', 'non2xx', 'mismatches']) {
-    if (result[key] !== 0) problems.push(`${key}=${result[key]}`);
-  }
-  if (!(result.requests.total > 0)) problems.push('no completed requests');
-  if (result.non2xx) problems.push(`status codes ${JSON.stringify(result.statusCodeStats)}`);
-  return problems;
-}
 
 async function measureContender(contender, round, noneCookieLength, runs) {
   const server = await startServer(contender);
