@@ -225,9 +225,11 @@ impl Codec {
       if decoded.status == DecodeStatus::Valid {
         return decoded;
       }
-      match &fallback {
-        Some(kept) if kept.is_authentic() || !decoded.is_authentic() => {}
-        _ => fallback = Some(decoded),
+      if fallback
+        .as_ref()
+        .is_none_or(|kept| !kept.is_authentic() && decoded.is_authentic())
+      {
+        fallback = Some(decoded);
       }
     }
     fallback.unwrap_or_else(Decoded::absent)
