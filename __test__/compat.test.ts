@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { util } from '../src/index';
 import { BACKEND, DAY, SECRET, T0, codecOn } from './helpers/backend';
-import { goldenVectors, optionsFor, originalOptionsFor } from './helpers/fixtures';
+import { goldenVectors, optionsFor, originalOptionsFor, suiteCookie } from './helpers/fixtures';
 import { ENCRYPTION_ALGORITHMS, SIGNATURE_ALGORITHMS, payloads, rawKeys } from './helpers/payloads';
 
 const clientSessions = createRequire(__filename)('client-sessions') as {
@@ -86,6 +86,27 @@ describe(`golden cookies from client-sessions@0.8.0 (${BACKEND})`, () => {
       expect(codec.encodeWithIv(v.json, v.createdAt, v.duration, iv)).toBe(v.cookie);
       // And the original still agrees about what the fixture holds.
       expect(clientSessions.util.decode(originalOptionsFor(v), v.cookie)?.content).toEqual(JSON.parse(v.json));
+    });
+  }
+});
+
+describe(`the cookie client-sessions' own suite records (${BACKEND})`, () => {
+  const { secret, cookieName, createdAt, json } = suiteCookie;
+  const codec = codecOn({ cookieName, secret });
+
+  for (const { name, cookie } of suiteCookie.accepted) {
+    it(`accepted: ${name}`, () => {
+      expect(codec.decode(cookie, createdAt)).toMatchObject({ status: 'valid', json });
+      expect(util.decode({ cookieName, secret }, cookie)?.content).toEqual(JSON.parse(json));
+      // What client-sessions decodes, we decode: Node's decoder ignores the same bits.
+      expect(clientSessions.util.decode({ cookieName, secret }, cookie)?.content).toEqual(JSON.parse(json));
+    });
+  }
+
+  for (const { name, cookie } of suiteCookie.refused) {
+    it(`refused: ${name}`, () => {
+      expect(codec.decode(cookie, createdAt).status).toBe('invalid');
+      expect(util.decode({ cookieName, secret }, cookie)).toBeUndefined();
     });
   }
 });

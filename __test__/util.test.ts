@@ -84,6 +84,37 @@ describe(`util (${BACKEND})`, () => {
     }
   });
 
+  it("computeHmac needs only a signature key and algorithm, any IV length, and gives client-sessions' published vectors", () => {
+    // client-sessions 0.8.0 test/all-test.js: a 17-byte "IV" and a 20-byte "ciphertext".
+    const signatureKey = Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'binary');
+    const iv = Buffer.from('01234567890abcdef', 'binary');
+    const ciphertext = Buffer.from('0123456789abcdef0123', 'binary');
+    const vectors: Record<string, string> = {
+      sha256: 'PRYaxV/8RkMyIT/Ib+tIUOWiSn+0EvodJ5rtG1FQHz0=',
+      'sha256-drop128': 'PRYaxV/8RkMyIT/Ib+tIUA==',
+      sha384: 'MND9nz6pxbQC5m41ZPRXhJIuqTj9/hu4gtWZ8t8LgdFLQFWQfC8jhijB0NHLpeA7',
+      'sha384-drop192': 'MND9nz6pxbQC5m41ZPRXhJIuqTj9/hu4',
+      sha512: 'Hr4KLVLyglIwQ43C9U2bmieWBVLnD/F+lzCSF072Ds2b87MK+gbnR0p75A+I+5ez+aiemMGuMZyKVAUWfMMaUA==',
+      'sha512-drop256': 'Hr4KLVLyglIwQ43C9U2bmieWBVLnD/F+lzCSF072Ds0=',
+    };
+    for (const [signatureAlgorithm, expected] of Object.entries(vectors)) {
+      const opts = { signatureAlgorithm, signatureKey };
+      expect(util.computeHmac(opts, iv, ciphertext, 876543210, 1234567890).toString('base64'), signatureAlgorithm).toBe(expected);
+      expect(original.util.computeHmac({ ...opts }, iv, ciphertext, 876543210, 1234567890).toString('base64')).toBe(expected);
+    }
+  });
+
+  it('computeHmac derives the signature key from a secret as encode does, and refuses empty or missing keys', () => {
+    const opts = { cookieName: 's', secret: SECRET };
+    const cookie = util.encode(opts, { a: 1 }, DAY, T0);
+    const [ivText, ctText, , , tagText] = cookie.split('.');
+    const mac = util.computeHmac({ secret: SECRET }, Buffer.from(ivText!, 'base64url'), Buffer.from(ctText!, 'base64url'), DAY, T0);
+    expect(mac.toString('base64url')).toBe(tagText);
+    expect(() => util.computeHmac({ signatureKey: Buffer.alloc(0) }, '', '', 1, 1)).toThrow(/signatureKey must not be empty/);
+    expect(() => util.computeHmac({ secret: Buffer.alloc(0) }, '', '', 1, 1)).toThrow(/secret must not be empty/);
+    expect(() => util.computeHmac({}, '', '', 1, 1)).toThrow(expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_NO_KEYS' }));
+  });
+
   it('does not write derived keys into the options object', () => {
     const opts = { cookieName: 's', secret: SECRET };
     util.encode(opts, {});

@@ -4,8 +4,8 @@
 import { codedError } from './errors';
 import { describe } from './options';
 
-export type SameSite = 'Strict' | 'Lax' | 'None';
-export type Priority = 'Low' | 'Medium' | 'High';
+export type SameSite = 'strict' | 'lax' | 'none';
+export type Priority = 'low' | 'medium' | 'high';
 
 export interface CookieOptions {
   /** Default `/`. */
@@ -64,7 +64,7 @@ export function resolveCookieOptions(cookie: unknown): ResolvedCookieOptions {
   if (c.secure === 'auto') secure = 'auto';
   else secure = flag('secure', c.secure, false) ? 'always' : 'never';
   // Browsers drop SameSite=None and Partitioned cookies that are not Secure.
-  if ((sameSite === 'None' || partitioned) && secure === 'never') secure = 'always';
+  if ((sameSite === 'none' || partitioned) && secure === 'never') secure = 'always';
 
   let maxAge: number | undefined;
   if (c.maxAge !== undefined && c.maxAge !== null) {
@@ -107,24 +107,27 @@ function flag(name: string, value: unknown, fallback: boolean): boolean {
 
 function resolveSameSite(value: unknown): SameSite | undefined {
   if (value === undefined || value === null || value === false) return undefined;
-  if (value === true) return 'Strict';
+  if (value === true) return 'strict';
   const lower = typeof value === 'string' ? value.toLowerCase() : '';
-  if (lower === 'strict') return 'Strict';
-  if (lower === 'lax') return 'Lax';
-  if (lower === 'none') return 'None';
+  if (lower === 'strict' || lower === 'lax' || lower === 'none') return lower;
   throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.sameSite must be 'strict', 'lax', 'none', true or false, got ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`, TypeError);
 }
 
 function resolvePriority(value: unknown): Priority | undefined {
   if (value === undefined || value === null) return undefined;
   const lower = typeof value === 'string' ? value.toLowerCase() : '';
-  if (lower === 'low') return 'Low';
-  if (lower === 'medium') return 'Medium';
-  if (lower === 'high') return 'High';
+  if (lower === 'low' || lower === 'medium' || lower === 'high') return lower;
   throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.priority must be 'low', 'medium' or 'high', got ${typeof value === 'string' ? JSON.stringify(value) : describe(value)}`, TypeError);
 }
 
-/** `name=value; Path=…; Expires=…; Domain=…; Secure; HttpOnly; SameSite=…; Partitioned; Priority=…`. */
+/**
+ * The Set-Cookie value exactly as client-sessions 0.8 writes it (through the `cookies` module):
+ * lower-case attribute names in its order, `name=value; path=…; expires=…; domain=…; samesite=…;
+ * secure; httponly`. Applications' own tests match these headers with lower-case patterns, so the
+ * spelling is part of the drop-in promise; browsers read either. The attributes client-sessions
+ * did not know go where later versions of `cookies` put them, in the same style: `priority`
+ * before `samesite`, `partitioned` last.
+ */
 export function serializeCookie(
   name: string,
   value: string,
@@ -132,13 +135,13 @@ export function serializeCookie(
   expires: Date | undefined,
   secure: boolean,
 ): string {
-  let header = `${name}=${value}; Path=${options.path}`;
-  if (expires !== undefined) header += `; Expires=${expires.toUTCString()}`;
-  if (options.domain !== undefined) header += `; Domain=${options.domain}`;
-  if (secure) header += '; Secure';
-  if (options.httpOnly) header += '; HttpOnly';
-  if (options.sameSite !== undefined) header += `; SameSite=${options.sameSite}`;
-  if (options.partitioned) header += '; Partitioned';
-  if (options.priority !== undefined) header += `; Priority=${options.priority}`;
+  let header = `${name}=${value}; path=${options.path}`;
+  if (expires !== undefined) header += `; expires=${expires.toUTCString()}`;
+  if (options.domain !== undefined) header += `; domain=${options.domain}`;
+  if (options.priority !== undefined) header += `; priority=${options.priority}`;
+  if (options.sameSite !== undefined) header += `; samesite=${options.sameSite}`;
+  if (secure) header += '; secure';
+  if (options.httpOnly) header += '; httponly';
+  if (options.partitioned) header += '; partitioned';
   return header;
 }

@@ -24,5 +24,6 @@ export type EncryptionAlgorithm = clientSessions.EncryptionAlgorithm;
 export type SignatureAlgorithm = clientSessions.SignatureAlgorithm;
 export type DecodedCookie<T = unknown> = clientSessions.DecodedCookie<T>;
 export type UtilOptions = clientSessions.UtilOptions;
+export type HmacOptions = clientSessions.HmacOptions;
 export type CodedError = clientSessions.CodedError;
 export type ErrorCode = clientSessions.ErrorCode;

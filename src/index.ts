@@ -61,6 +61,7 @@ namespace clientSessions {
   export type SignatureAlgorithm = algorithmTypes.SignatureAlgorithm;
   export type DecodedCookie<T = unknown> = utilModule.DecodedCookie<T>;
   export type UtilOptions = utilModule.UtilOptions;
+  export type HmacOptions = utilModule.HmacOptions;
   export type CodedError = errorTypes.CodedError;
   export type ErrorCode = errorTypes.ErrorCode;
 }

@@ -153,7 +153,7 @@ function resolveEncryptionAlgorithm(name: unknown): EncryptionAlgorithm {
   return lower;
 }
 
-function resolveSignatureAlgorithm(name: unknown): SignatureAlgorithm {
+export function resolveSignatureAlgorithm(name: unknown): SignatureAlgorithm {
   if (name === undefined || name === null || name === '') return DEFAULT_SIGNATURE_ALGORITHM;
   const lower = String(name).toLowerCase();
   if (typeof name !== 'string' || !isSignatureAlgorithm(lower)) {
@@ -275,7 +275,7 @@ function checkKeySet(
   return resolved;
 }
 
-function derive(secret: Buffer | undefined, label: string): Buffer {
+export function derive(secret: Buffer | undefined, label: string): Buffer {
   return createHmac('sha256', secret ?? Buffer.alloc(0)).update(label).digest();
 }
 

@@ -3,13 +3,24 @@
 // accepted spelling) and that the options object is not written to (client-sessions stored the
 // derived keys on it).
 
+import { createHmac } from 'node:crypto';
+
+import { KDF_SIGNATURE_LABEL, SIGNATURE_ALGORITHMS } from './algorithms';
 import type { Codec, TestableCodec } from './codec';
 import { createBackendCodec, requestedBackend } from './backend/select';
 import { codedError } from './errors';
-import { resolveCodecOptions, type CodecOptions } from './options';
+import { derive, describe, resolveCodecOptions, resolveSignatureAlgorithm, type CodecOptions } from './options';
 
 export interface UtilOptions extends CodecOptions {
   cookieName: string;
+}
+
+/** What `computeHmac` needs: the signature key (or a secret to derive it) and the algorithm. */
+export interface HmacOptions {
+  signatureKey?: Uint8Array | undefined;
+  secret?: string | Uint8Array | undefined;
+  /** Default `sha256`. */
+  signatureAlgorithm?: string | undefined;
 }
 
 export interface DecodedCookie<T = unknown> {
@@ -89,16 +100,47 @@ export function decode<T = unknown>(opts: UtilOptions, cookieValue: string): Dec
 
 /**
  * The MAC of a cookie's fields, as client-sessions computes it: HMAC over
- * `iv . ciphertext . createdAt . duration`, truncated for the `-dropN` algorithms.
+ * `iv . ciphertext . createdAt . duration`, truncated for the `-dropN` algorithms. Like the
+ * original it needs only the signature key and algorithm (no cookie name, no encryption key) and
+ * takes fields of any length, so its published test vectors hold. It is plain node:crypto on
+ * every backend: the cookie codecs compute the same MAC internally, but this is a utility for
+ * arbitrary fields and has no hot path.
  */
 export function computeHmac(
-  opts: UtilOptions,
+  opts: HmacOptions,
   iv: Uint8Array | string,
   ciphertext: Uint8Array | string,
   duration: number | string,
   createdAt: number | string,
 ): Buffer {
-  return codecFor(opts).computeMac(0, bytes(iv), bytes(ciphertext), String(createdAt), String(duration));
+  if (opts === null || typeof opts !== 'object') {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'computeHmac needs opts with a signatureKey (or a secret) and a signatureAlgorithm', TypeError);
+  }
+  const signature = SIGNATURE_ALGORITHMS[resolveSignatureAlgorithm(opts.signatureAlgorithm)];
+  const key = hmacKey(opts);
+  const mac = createHmac(signature.hash, key)
+    .update(bytes(iv))
+    .update('.')
+    .update(bytes(ciphertext))
+    .update(`.${String(createdAt)}.${String(duration)}`)
+    .digest();
+  return mac.subarray(0, signature.tagLength);
+}
+
+function hmacKey(opts: HmacOptions): Buffer {
+  const { signatureKey, secret } = opts;
+  if (signatureKey !== undefined) {
+    if (!(signatureKey instanceof Uint8Array)) {
+      throw codedError('ERR_CLIENT_SESSIONS_SIGNATURE_KEY', `signatureKey must be a Buffer, got ${describe(signatureKey)}`, TypeError);
+    }
+    if (signatureKey.length === 0) throw codedError('ERR_CLIENT_SESSIONS_SIGNATURE_KEY', 'signatureKey must not be empty');
+    return Buffer.from(signatureKey);
+  }
+  if (typeof secret === 'string' || secret instanceof Uint8Array) {
+    if (secret.length === 0) throw codedError('ERR_CLIENT_SESSIONS_SECRET', 'secret must not be empty');
+    return derive(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret), KDF_SIGNATURE_LABEL);
+  }
+  throw codedError('ERR_CLIENT_SESSIONS_NO_KEYS', 'computeHmac needs opts.signatureKey (a Buffer) or opts.secret to derive it from', TypeError);
 }
 
 // hmac.update(string) hashes UTF-8, so strings are accepted the same way.

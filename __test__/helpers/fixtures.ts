@@ -41,3 +41,18 @@ export function optionsFor(v: GoldenVector): CodecOptions {
 export function originalOptionsFor(v: GoldenVector): Record<string, unknown> {
   return { ...optionsFor(v) };
 }
+
+export interface SuiteCookieFixture {
+  secret: string;
+  cookieName: string;
+  createdAt: number;
+  duration: number;
+  json: string;
+  accepted: { name: string; cookie: string }[];
+  refused: { name: string; cookie: string }[];
+}
+
+/** The cookie client-sessions' own test suite records, and other spellings of it (shared with cargo). */
+export const suiteCookie: SuiteCookieFixture = JSON.parse(
+  readFileSync(join(__dirname, '..', 'fixtures', 'client-sessions-suite-cookie.json'), 'utf8'),
+);

@@ -1,13 +1,13 @@
-//! Unpadded base64url, strict on decode: only the 64 URL-safe characters, no padding, and no
-//! non-zero trailing bits, so each byte string has exactly one accepted text (client-sessions
-//! ignored stray characters, which let several cookie strings stand for one session).
+//! Unpadded base64url, strict on decode but for one leniency client-sessions had: only the 64
+//! URL-safe characters, no padding, no impossible length, and the unused low bits of the last
+//! character are ignored. client-sessions decoded with Node's base64 decoder, which ignores them,
+//! and its own test suite carries a real cookie whose MAC ends in such a character, so refusing
+//! it would log out users whose cookies an older encoder wrote. Nothing else is accepted (client-
+//! sessions also skipped stray characters, which let many cookie strings stand for one session).
 //!
 //! The work is done by `base64-simd` (the hot path of every request: about half of a decode's
 //! own time went to scalar base64 before it); a scalar implementation kept for the tests checks
 //! it byte for byte, including every refusal.
-
-#[cfg(test)]
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 #[cfg(test)]
 const INVALID: u8 = 0xff;
@@ -33,12 +33,52 @@ pub fn encode_into(bytes: &[u8], out: &mut Vec<u8>) {
   base64_simd::URL_SAFE_NO_PAD.encode_append(bytes, out);
 }
 
-/// Decodes `text`, or returns `None` for anything that is not canonical unpadded base64url.
+/// Decodes `text`, or returns `None` for anything that is not unpadded base64url (the unused
+/// bits of the last character are ignored, as Node's decoder ignores them).
 pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
   // SIMD where the CPU has it (AVX2, SSE4.1, NEON); its URL_SAFE_NO_PAD refuses padding,
   // characters outside the alphabet and non-zero trailing bits, as the tests below check
-  // against the scalar reference.
-  base64_simd::URL_SAFE_NO_PAD.decode_to_vec(text).ok()
+  // against the scalar reference. So the last character is handed to it with its unused bits
+  // cleared, in a copy of the short tail: the long head is decoded where it lies.
+  let tail_len = text.len() % 4;
+  let Some(last) = text.last().copied().filter(|_| tail_len > 1) else {
+    return base64_simd::URL_SAFE_NO_PAD.decode_to_vec(text).ok();
+  };
+  let head_len = text.len() - tail_len;
+  let mut out = base64_simd::URL_SAFE_NO_PAD
+    .decode_to_vec(&text[..head_len])
+    .ok()?;
+  let mut tail = [0u8; 3];
+  tail[..tail_len].copy_from_slice(&text[head_len..]);
+  tail[tail_len - 1] = without_unused_bits(last, tail_len)?;
+  let mut rest = [0u8; 2];
+  let decoded = base64_simd::URL_SAFE_NO_PAD
+    .decode(&tail[..tail_len], base64_simd::Out::from_slice(&mut rest))
+    .ok()?;
+  out.extend_from_slice(decoded);
+  Some(out)
+}
+
+/// The alphabet character for `last` with the bits a `tail_len`-character tail does not use
+/// cleared (four of them after two characters, two after three); `None` if `last` is not in
+/// the alphabet.
+fn without_unused_bits(last: u8, tail_len: usize) -> Option<u8> {
+  let value = sextet(last)?;
+  let used = if tail_len == 2 { 0x30 } else { 0x3c };
+  Some(ALPHABET[usize::from(value & used)])
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn sextet(c: u8) -> Option<u8> {
+  match c {
+    b'A'..=b'Z' => Some(c - b'A'),
+    b'a'..=b'z' => Some(c - b'a' + 26),
+    b'0'..=b'9' => Some(c - b'0' + 52),
+    b'-' => Some(62),
+    b'_' => Some(63),
+    _ => None,
+  }
 }
 
 /// The scalar encoder the SIMD one is checked against.
@@ -102,10 +142,7 @@ fn decode_scalar(text: &[u8]) -> Option<Vec<u8>> {
     [a, b] => {
       let (a, b) = (DECODE[usize::from(a)], DECODE[usize::from(b)]);
       seen |= a | b;
-      // Two characters carry one byte; the last four bits must be zero.
-      if b & 0x0f != 0 {
-        return None;
-      }
+      // Two characters carry one byte; the last four bits are unused.
       tail[0] = (a << 2) | (b >> 4);
     }
     [a, b, c] => {
@@ -115,10 +152,7 @@ fn decode_scalar(text: &[u8]) -> Option<Vec<u8>> {
         DECODE[usize::from(c)],
       );
       seen |= a | b | c;
-      // Three characters carry two bytes; the last two bits must be zero.
-      if c & 0x03 != 0 {
-        return None;
-      }
+      // Three characters carry two bytes; the last two bits are unused.
       tail[0] = (a << 2) | (b >> 4);
       tail[1] = (b << 4) | (c >> 2);
     }
@@ -130,8 +164,19 @@ fn decode_scalar(text: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+  use base64::alphabet::URL_SAFE;
+  use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
+  use base64::engine::DecodePaddingMode;
   use base64::Engine;
+
+  /// Node's decoder, as far as client-sessions relied on it: unpadded, trailing bits ignored.
+  const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new()
+      .with_encode_padding(false)
+      .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+      .with_decode_allow_trailing_bits(true),
+  );
 
   #[test]
   fn matches_a_reference_implementation_for_every_length() {
@@ -148,13 +193,35 @@ mod tests {
   }
 
   #[test]
-  fn rejects_padding_foreign_characters_and_trailing_bits() {
+  fn rejects_padding_and_foreign_characters_but_ignores_unused_bits() {
     assert_eq!(decode(b"AAEC"), Some(vec![0, 1, 2]));
     assert_eq!(decode(b"AQ"), Some(vec![1]));
     assert_eq!(decode(b"AQE"), Some(vec![1, 1]));
+    assert_eq!(
+      decode(b"AR"),
+      Some(vec![1]),
+      "unused bits, as Node ignores them"
+    );
+    assert_eq!(
+      decode(b"A_"),
+      Some(vec![3]),
+      "unused bits, as Node ignores them"
+    );
+    assert_eq!(
+      decode(b"AQF"),
+      Some(vec![1, 1]),
+      "unused bits, as Node ignores them"
+    );
+    assert_eq!(
+      decode(b"AAECAR"),
+      Some(vec![0, 1, 2, 1]),
+      "after a whole group"
+    );
     assert_eq!(decode(b"AQ=="), None, "padding");
-    assert_eq!(decode(b"AR"), None, "non-zero trailing bits");
-    assert_eq!(decode(b"AQF"), None, "non-zero trailing bits");
+    assert_eq!(decode(b"AR="), None, "padding");
+    assert_eq!(decode(b"A="), None, "padding");
+    assert_eq!(decode(b"A+"), None, "standard alphabet in the tail");
+    assert_eq!(decode(b"A."), None, "separator in the tail");
     assert_eq!(decode(b"A+EC"), None, "standard alphabet");
     assert_eq!(decode(b"A/EC"), None, "standard alphabet");
     assert_eq!(decode(b"AA EC"), None, "whitespace");
@@ -198,14 +265,10 @@ mod tests {
     for a in ALPHABET {
       for b in ALPHABET {
         let two = [*a, *b];
-        assert_eq!(decode(&two), URL_SAFE_NO_PAD.decode(two).ok(), "{two:?}");
+        assert_eq!(decode(&two), LENIENT.decode(two).ok(), "{two:?}");
         for c in [b'A', b'B', b'C', b'D', b'_', b'-'] {
           let three = [*a, *b, c];
-          assert_eq!(
-            decode(&three),
-            URL_SAFE_NO_PAD.decode(three).ok(),
-            "{three:?}"
-          );
+          assert_eq!(decode(&three), LENIENT.decode(three).ok(), "{three:?}");
         }
       }
     }

@@ -101,3 +101,40 @@ fn golden_cookies_re_encode_to_what_the_original_decodes_the_same_way() {
     assert_eq!(again, cookie, "{}", v["name"]);
   }
 }
+
+/// The cookie client-sessions' own test suite records, whose MAC ends in a character with unused
+/// bits set, and other spellings of it (`__test__/fixtures/client-sessions-suite-cookie.json`).
+#[test]
+fn unused_bits_of_a_last_character_are_ignored_and_nothing_else_is_lenient() {
+  let path = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../__test__/fixtures/client-sessions-suite-cookie.json"
+  );
+  let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+  let codec = Codec::new(CodecConfig {
+    cookie_name: file["cookieName"].as_str().unwrap().to_owned(),
+    encryption: EncryptionAlgorithm::Aes256,
+    signature: SignatureAlgorithm::Sha256,
+    keys: vec![derive_keys(file["secret"].as_str().unwrap().as_bytes())],
+    active_duration: 0,
+  })
+  .unwrap();
+  let now = file["createdAt"].as_u64().unwrap();
+  let accepted = file["accepted"].as_array().unwrap();
+  let refused = file["refused"].as_array().unwrap();
+  assert!(accepted.len() >= 4 && refused.len() >= 8);
+  for v in accepted {
+    let decoded = codec.decode(v["cookie"].as_str().unwrap().as_bytes(), now);
+    assert_eq!(decoded.status, DecodeStatus::Valid, "{}", v["name"]);
+    assert_eq!(
+      decoded.json.as_deref(),
+      file["json"].as_str(),
+      "{}",
+      v["name"]
+    );
+  }
+  for v in refused {
+    let decoded = codec.decode(v["cookie"].as_str().unwrap().as_bytes(), now);
+    assert_eq!(decoded.status, DecodeStatus::Invalid, "{}", v["name"]);
+  }
+}
