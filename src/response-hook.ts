@@ -13,7 +13,7 @@ type WriteHeadArgs = Parameters<ServerResponse['writeHead']>;
 export function hookWriteHead(req: IncomingMessage, res: ServerResponse, state: SessionState, settings: MiddlewareSettings): void {
   if (res.headersSent) {
     reportProblem(settings, req, 'ERR_CLIENT_SESSIONS_HEADERS_SENT', 'warn',
-      `the ${settings.cookieName} session changed after the response headers were sent, so the change cannot be saved: change it before the response starts`);
+      `the session in the ${settings.cookieName} cookie changed after the response headers were sent, so the change cannot be saved: change it before the response starts`);
     return;
   }
   const writeHead = res.writeHead;

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 
 import type { Codec } from './codec';
-import { codedError } from './errors';
+import { PACKAGE, codedError } from './errors';
 import type { MiddlewareSettings } from './middleware-options';
 import { reportProblem } from './report';
 import { createTracker, isPlainObject, parseContent, unwrap, type MethodSource, type Tracker } from './tracking';
@@ -14,10 +14,14 @@ export type Callback = (err?: Error | null) => void;
 
 /** The methods every session object carries (non-enumerable, never stored). */
 export interface SessionMethods {
-  /** Empties the session except `keysToKeep`, and starts a new lifetime from now. */
-  reset(keysToKeep?: readonly string[]): void;
-  /** The same as `reset()`. */
-  destroy(): void;
+  /** Empties the session except `keysToKeep` (a key or a list of keys), and starts a new lifetime from now. */
+  reset(keysToKeep?: string | readonly string[]): void;
+  /**
+   * `reset()`, then calls back (or resolves): express-session's `destroy(cb)` logout works as
+   * written. To remove the cookie itself, assign `null` to the session.
+   */
+  destroy(callback: Callback): void;
+  destroy(): Promise<void>;
   /** Gives this session a lifetime of `ms` from now; `ephemeral` makes it a browser-session cookie. */
   setDuration(ms: number, ephemeral?: boolean): void;
   /** A new, empty session object with a new lifetime (Passport calls this at login). */
@@ -36,6 +40,8 @@ export class SessionState implements MethodSource {
   readonly #req: IncomingMessage;
   #loaded = false;
   #dirty = false;
+  /** `req.session = null`: the response expires the cookie, unless the session is written again. */
+  #deleting = false;
   #content: Record<string, unknown> = {};
   #tracker: Tracker | undefined;
   /** Undefined until the session has a lifetime (a new session gets one when first written). */
@@ -62,22 +68,36 @@ export class SessionState implements MethodSource {
     return this.#root();
   }
 
-  /** `req[requestKey] = value`: replaces the content, keeping the lifetime. */
+  /**
+   * `req[requestKey] = value`: an object replaces the content, keeping the lifetime; `null` or
+   * `undefined` (cookie-session's logout) deletes the cookie and leaves an empty session for the
+   * rest of the request. Anything else throws, with client-sessions' message.
+   */
   set content(value: unknown) {
+    if (value === null || value === undefined) {
+      this.#delete();
+      return;
+    }
     if (!isPlainObject(value)) {
       throw codedError('ERR_CLIENT_SESSIONS_NOT_AN_OBJECT', 'cannot set client-session to non-object', TypeError, false);
     }
     this.#load();
-    this.#replace(unwrap(value));
+    const content = unwrap(value);
+    // The method names are not data: client-sessions overwrote them on an assigned object with
+    // its methods, so the data under them was never stored there either.
+    for (const name of METHOD_NAMES) if (Object.prototype.hasOwnProperty.call(content, name)) delete content[name];
+    this.#replace(content);
   }
 
   get dirty(): boolean {
     return this.#dirty;
   }
 
-  reset(keysToKeep?: readonly string[]): void {
+  reset(keysToKeep?: string | readonly string[]): void {
     this.#load();
-    const keep = Array.isArray(keysToKeep) ? keysToKeep : [];
+    // One key may be given as a string (client-sessions kept it too, by an accident of indexOf
+    // that also kept every key whose name is part of the string; here it is that one key).
+    const keep: readonly unknown[] = typeof keysToKeep === 'string' ? [keysToKeep] : Array.isArray(keysToKeep) ? keysToKeep : [];
     for (const key of Object.keys(this.#content)) {
       if (!keep.includes(key)) delete this.#content[key];
     }
@@ -109,16 +129,19 @@ export class SessionState implements MethodSource {
     const secureConnection = cookie.secure !== 'never' && isSecureConnection();
     const secure = cookie.secure === 'always' || (cookie.secure === 'auto' && secureConnection);
     if (secure && !secureConnection) {
+      warnInsecureOnce(this.#settings);
       reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION', 'debug',
         `the ${cookieName} cookie is Secure, so it is not sent over this insecure connection (set proxy: true or Express "trust proxy" behind a TLS proxy)`);
       return undefined;
     }
+    // Emptied and expired, as the `cookies` module spells a deletion.
+    if (this.#deleting) return this.#settings.serialize('', EPOCH, secure);
     let json: string;
     try {
       json = JSON.stringify(this.#content);
     } catch (err) {
       reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_ENCODE_FAILED', 'error',
-        `the ${cookieName} session cannot be written as JSON (${(err as Error).message}); the cookie was not changed`);
+        `the session in the ${cookieName} cookie cannot be written as JSON (${(err as Error).message}); the cookie was not changed`);
       return undefined;
     }
     const now = Date.now();
@@ -142,6 +165,8 @@ export class SessionState implements MethodSource {
   }
 
   #changed(): void {
+    // Anything written after `= null` is a new session, sent as one.
+    this.#deleting = false;
     if (this.#dirty) return;
     this.#dirty = true;
     this.#onFirstChange();
@@ -163,7 +188,10 @@ export class SessionState implements MethodSource {
       case 'reset':
         return (keysToKeep?: readonly string[]) => this.reset(keysToKeep);
       case 'destroy':
-        return () => this.reset();
+        return (callback?: Callback) => {
+          this.reset();
+          return settle(callback);
+        };
       case 'setDuration':
         return (ms: number, ephemeral?: boolean) => this.setDuration(ms, ephemeral);
       case 'regenerate':
@@ -227,6 +255,18 @@ export class SessionState implements MethodSource {
     this.#changed();
   }
 
+  /** Nothing is decoded: whatever the cookie held is gone, and no lifetime carries over. */
+  #delete(): void {
+    this.#loaded = true;
+    this.#content = {};
+    this.#tracker = undefined;
+    this.#createdAt = undefined;
+    this.#duration = this.#settings.duration;
+    this.#ephemeral = this.#settings.cookie.ephemeral;
+    this.#changed();
+    this.#deleting = true;
+  }
+
   #replace(content: Record<string, unknown>): void {
     this.#content = content;
     this.#tracker = undefined;
@@ -239,6 +279,28 @@ export class SessionState implements MethodSource {
     this.#renew();
     return settle(callback);
   }
+}
+
+const EPOCH = new Date(0);
+
+// A Secure cookie on plain HTTP never reaches the browser, and in local development that looks
+// like every login being lost. The per-request report is a debug line, so once per middleware
+// the misconfiguration is also a process warning nobody can miss.
+const warnedInsecure = new WeakSet<MiddlewareSettings>();
+
+function warnInsecureOnce(settings: MiddlewareSettings): void {
+  if (warnedInsecure.has(settings)) return;
+  warnedInsecure.add(settings);
+  const { cookie, cookieName } = settings;
+  const why = cookie.sameSite === 'none' || cookie.partitioned
+    ? 'it is Secure (SameSite=None and Partitioned cookies must be)'
+    : 'it has cookie.secure: true';
+  process.emitWarning(
+    `${PACKAGE}: the ${cookieName} cookie was not sent, because the request came over plain HTTP and ${why}, which browsers only accept over HTTPS. ` +
+      `Use cookie.secure: 'auto' to send it over HTTPS only where the connection allows; behind a TLS proxy, set proxy: true or Express "trust proxy". ` +
+      `(Shown once; NODE_DEBUG=client-sessions-native logs each request.)`,
+    { type: 'ClientSessionsWarning', code: 'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION' },
+  );
 }
 
 /** Calls back on the next tick, or returns a resolved Promise when no callback is given. */

@@ -3,6 +3,8 @@
 // methods, Object.assign, delete) marks the session changed. A request that only reads pays no
 // JSON comparison and sends no Set-Cookie. Tracking state lives here, never in the user's data.
 
+import { codedError } from './errors';
+
 /** Plain objects and arrays are tracked; anything else (Date, Map, class instances) is not. */
 function isTrackable(value: unknown): value is object {
   if (value === null || typeof value !== 'object') return false;
@@ -106,15 +108,26 @@ class RootHandler extends NestedHandler {
     return (typeof key === 'string' && this.methods.names.has(key)) || Reflect.has(target, key);
   }
 
+  // A trap that returns false makes V8 throw "'set' on proxy: trap returned falsish" in strict
+  // code and ignore the write in sloppy code; either way the value is silently not stored. The
+  // coded error says why and what to do, in both.
   override set(target: object, key: PropertyKey, value: unknown): boolean {
-    if (typeof key === 'string' && this.methods.names.has(key)) return false;
+    if (typeof key === 'string' && this.methods.names.has(key)) throw reservedKey(key);
     return super.set(target, key, value);
   }
 
   override defineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-    if (typeof key === 'string' && this.methods.names.has(key)) return false;
+    if (typeof key === 'string' && this.methods.names.has(key)) throw reservedKey(key);
     return super.defineProperty(target, key, descriptor);
   }
+}
+
+function reservedKey(key: string): Error {
+  return codedError(
+    'ERR_CLIENT_SESSIONS_RESERVED_KEY',
+    `"${key}" is a session method and cannot be assigned or stored on the session: keep the value under another name (the reserved names are reset, destroy, setDuration, regenerate and save)`,
+    TypeError,
+  );
 }
 
 /** One session's tracked objects: the change callback and the proxy made for each object. */
