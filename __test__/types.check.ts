@@ -1,5 +1,7 @@
 // Type-level checks, compiled by `tsc --noEmit` in `npm run lint` (not a vitest file): the
-// generic session type, and typing req.session through declaration merging.
+// generic session type, typing req.session through declaration merging, the decode result as a
+// discriminated union, the algorithm names as literal types, and read-only session methods.
+// Each `@ts-expect-error` is a line that must NOT compile: tsc fails if it does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import sessions from '../src/index';
@@ -34,6 +36,46 @@ export function handler(req: IncomingMessage & Express.Request, res: ServerRespo
   req.session.visits = 'many';
   // @ts-expect-error not a method of the session
   req.session.touch();
+  req.session.reset('visits');
+  void req.session.destroy().then(() => undefined);
+  req.session.destroy((err) => void err);
+  // @ts-expect-error the session methods are read-only (assigning one throws at run time)
+  req.session.reset = () => undefined;
+  // @ts-expect-error the session methods are read-only
+  req.session.destroy = req.session.save;
+}
+
+// With an accessor pair, `req.session = null` (cookie-session's logout) type-checks while reads
+// stay non-null.
+interface RequestWithNullableSet {
+  get session(): sessions.ClientSession<MySession>;
+  set session(value: Partial<MySession> | null | undefined);
+}
+export function logout(req: RequestWithNullableSet): number {
+  req.session = null;
+  req.session = { visits: 0 };
+  return req.session.visits ?? 0;
+}
+
+export function readDecoded(result: sessions.DecodeResult): string {
+  // @ts-expect-error json is only a string once status is 'valid'
+  const early: string = result.json;
+  void early;
+  switch (result.status) {
+    case 'valid':
+      return result.json.toUpperCase();
+    case 'invalid': {
+      const reason: sessions.InvalidReason = result.reason;
+      return reason;
+    }
+    case 'expired': {
+      const refresh: false = result.refresh;
+      return String(refresh);
+    }
+    case 'absent':
+      // @ts-expect-error an absent cookie has no JSON
+      return result.json.toUpperCase();
+  }
 }
 
 // @ts-expect-error cookie.sameSite takes only the documented values

@@ -17,25 +17,54 @@ export type InvalidReason =
   | 'wrong-name'
   | 'not-utf8';
 
-export interface DecodeResult {
-  /**
-   * `valid`: authentic, in date, made for this cookie name. `expired`: authentic but past
-   * `createdAt + duration` (its content is not decrypted). `invalid`: see `reason`.
-   * `absent`: the `Cookie` header has no cookie of this name.
-   */
-  status: DecodeStatus;
-  /** Why the cookie is invalid; only for `invalid`. */
-  reason?: InvalidReason | undefined;
-  /** The session's JSON text; only for `valid`. */
-  json?: string | undefined;
+/** What every decode result carries. */
+interface DecodeResultFields {
   /** From the cookie, for `valid` and `expired`; 0 otherwise. */
   createdAt: number;
   duration: number;
   /** Index of the key set that verified the cookie; 0 is the one new cookies use. */
   keyIndex: number;
-  /** Valid, with less than `activeDuration` left: the middleware extends and rewrites it. */
+}
+
+/** Authentic, in date, made for this cookie name. */
+export interface ValidDecodeResult extends DecodeResultFields {
+  status: 'valid';
+  /** The session's JSON text. */
+  json: string;
+  reason?: undefined;
+  /** Less than `activeDuration` is left: the middleware extends and rewrites it. */
   refresh: boolean;
 }
+
+/** Authentic but past `createdAt + duration`; its content is not decrypted. */
+export interface ExpiredDecodeResult extends DecodeResultFields {
+  status: 'expired';
+  json?: undefined;
+  reason?: undefined;
+  refresh: false;
+}
+
+/** Not a cookie this codec issued (or not readable); `reason` says why. */
+export interface InvalidDecodeResult extends DecodeResultFields {
+  status: 'invalid';
+  reason: InvalidReason;
+  json?: undefined;
+  refresh: false;
+}
+
+/** (`decodeFromHeader`) the `Cookie` header has no cookie of this name. */
+export interface AbsentDecodeResult extends DecodeResultFields {
+  status: 'absent';
+  json?: undefined;
+  reason?: undefined;
+  refresh: false;
+}
+
+/**
+ * The outcome of a decode, told apart by `status`: after `status === 'valid'`, `json` is a
+ * string; after `status === 'invalid'`, `reason` is set.
+ */
+export type DecodeResult = ValidDecodeResult | ExpiredDecodeResult | InvalidDecodeResult | AbsentDecodeResult;
 
 export interface Codec {
   readonly backend: BackendName;
@@ -77,6 +106,6 @@ export const MAX_HEADER_CANDIDATES = 8;
 export const MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
 
 /** A fresh result for a header without this codec's cookie (fresh: callers may keep it). */
-export function absentResult(): DecodeResult {
+export function absentResult(): AbsentDecodeResult {
   return { status: 'absent', createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
 }

@@ -47,12 +47,17 @@ namespace clientSessions {
   export type SessionMiddleware<T extends object = Record<string, any>> = middlewareModule.SessionMiddleware<T>;
   export type ClientSession<T extends object = Record<string, any>> = middlewareModule.ClientSession<T>;
   export type SessionMethods = sessionTypes.SessionMethods;
+  export type CallbackOrPromise = sessionTypes.CallbackOrPromise;
   export type SessionProblem = reportTypes.SessionProblem;
   export type ErrorHandler = reportTypes.ErrorHandler;
   export type BackendChoice = codecTypes.BackendChoice;
   export type BackendName = codecTypes.BackendName;
   export type Codec = codecTypes.Codec;
   export type DecodeResult = codecTypes.DecodeResult;
+  export type ValidDecodeResult = codecTypes.ValidDecodeResult;
+  export type ExpiredDecodeResult = codecTypes.ExpiredDecodeResult;
+  export type InvalidDecodeResult = codecTypes.InvalidDecodeResult;
+  export type AbsentDecodeResult = codecTypes.AbsentDecodeResult;
   export type DecodeStatus = codecTypes.DecodeStatus;
   export type InvalidReason = codecTypes.InvalidReason;
   export type CodecOptions = optionTypes.CodecOptions;

@@ -12,24 +12,30 @@ import { createTracker, isPlainObject, parseContent, unwrap, type MethodSource, 
 
 export type Callback = (err?: Error | null) => void;
 
-/** The methods every session object carries (non-enumerable, never stored). */
+/** Calls back, or resolves when called without a callback. */
+export interface CallbackOrPromise {
+  (callback: Callback): void;
+  (): Promise<void>;
+}
+
+/**
+ * The methods every session object carries (non-enumerable, never stored). They are read-only:
+ * assigning one throws at run time, so the types refuse it too.
+ */
 export interface SessionMethods {
   /** Empties the session except `keysToKeep` (a key or a list of keys), and starts a new lifetime from now. */
-  reset(keysToKeep?: string | readonly string[]): void;
+  readonly reset: (keysToKeep?: string | readonly string[]) => void;
   /**
    * `reset()`, then calls back (or resolves): express-session's `destroy(cb)` logout works as
    * written. To remove the cookie itself, assign `null` to the session.
    */
-  destroy(callback: Callback): void;
-  destroy(): Promise<void>;
+  readonly destroy: CallbackOrPromise;
   /** Gives this session a lifetime of `ms` from now; `ephemeral` makes it a browser-session cookie. */
-  setDuration(ms: number, ephemeral?: boolean): void;
+  readonly setDuration: (ms: number, ephemeral?: boolean) => void;
   /** A new, empty session object with a new lifetime (Passport calls this at login). */
-  regenerate(callback: Callback): void;
-  regenerate(): Promise<void>;
+  readonly regenerate: CallbackOrPromise;
   /** Nothing to store server-side: the cookie is written with the response headers. */
-  save(callback: Callback): void;
-  save(): Promise<void>;
+  readonly save: CallbackOrPromise;
 }
 
 const METHOD_NAMES: ReadonlySet<string> = new Set(['reset', 'destroy', 'setDuration', 'regenerate', 'save']);
@@ -218,7 +224,7 @@ export class SessionState implements MethodSource {
     if (decoded.status === 'valid') {
       let content: Record<string, unknown> | undefined;
       try {
-        content = parseContent(decoded.json!);
+        content = parseContent(decoded.json);
       } catch {
         content = undefined;
       }

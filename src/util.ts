@@ -88,7 +88,7 @@ export function decode<T = unknown>(opts: UtilOptions, cookieValue: string): Dec
   if (typeof cookieValue !== 'string') return undefined;
   // now = 0: nothing counts as expired, which is client-sessions' util.decode behaviour.
   const decoded = codec.decode(cookieValue, 0);
-  if (decoded.status !== 'valid' || decoded.json === undefined) return undefined;
+  if (decoded.status !== 'valid') return undefined;
   let content: T;
   try {
     content = JSON.parse(decoded.json) as T;
