@@ -1,4 +1,6 @@
-// Argument checks shared by both backends, so misuse fails the same way on each.
+// Argument checks shared by both backends, so misuse fails the same way on each: the same coded
+// TypeError for every bad argument, checked in TypeScript before anything crosses into Rust
+// (napi's own conversions throw uncoded errors, and would copy oversized input first).
 
 import { MAX_TIMESTAMP } from '../codec';
 import { codedError } from '../errors';
@@ -12,15 +14,34 @@ export function parseCanonicalDecimal(text: string): number {
   return value <= MAX_TIMESTAMP ? value : -1;
 }
 
-export function checkMillis(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw codedError('ERR_CLIENT_SESSIONS_TIMESTAMP', `${what} must be a whole number of milliseconds from 0 to 2^53-1`);
+/** What a bad argument was, for a message: numbers as themselves, anything else by its kind. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (value === null) return 'null';
+  if (value instanceof Date) return 'a Date';
+  return `a ${typeof value}`;
+}
+
+export function checkMillis(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_TIMESTAMP',
+      `${what} must be a whole number of milliseconds from 0 to 2^53-1, got ${shown(value)}`,
+      TypeError,
+    );
   }
   return value;
 }
 
-/** `now` may carry a fraction (e.g. from performance.now()); it is dropped, as in Rust. */
-export function checkNow(now: number): number {
+/**
+ * `now` must be a number, like Date.now() (a Date, a string or null is refused rather than read
+ * as 0, which made every expired cookie valid); a fraction (e.g. from performance.now()) is
+ * dropped, as in Rust.
+ */
+export function checkNow(now: unknown): number {
+  if (typeof now !== 'number') {
+    throw codedError('ERR_CLIENT_SESSIONS_TIMESTAMP', `now must be a number of milliseconds such as Date.now(), got ${shown(now)}`, TypeError);
+  }
   return checkMillis(Math.floor(now), 'now');
 }
 
@@ -28,4 +49,29 @@ export function checkJson(json: unknown): asserts json is string {
   if (typeof json !== 'string') {
     throw codedError('ERR_CLIENT_SESSIONS_CONTENT', 'json must be a string of JSON text', TypeError);
   }
+}
+
+export function checkKeyIndex(keyIndex: unknown, keyCount: number): number {
+  if (typeof keyIndex !== 'number' || !Number.isSafeInteger(keyIndex) || keyIndex < 0 || keyIndex >= keyCount) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_KEY_INDEX',
+      `keyIndex must be the index of one of this codec's ${keyCount} key set(s), got ${shown(keyIndex)}`,
+      TypeError,
+    );
+  }
+  return keyIndex;
+}
+
+export function checkBytes(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw codedError('ERR_CLIENT_SESSIONS_CONTENT', `${what} must be a Buffer or Uint8Array, got ${shown(value)}`, TypeError);
+  }
+  return value;
+}
+
+export function checkIv(iv: unknown): Uint8Array {
+  if (!(iv instanceof Uint8Array) || iv.length !== 16) {
+    throw codedError('ERR_CLIENT_SESSIONS_IV', 'iv must be exactly 16 bytes', TypeError);
+  }
+  return iv;
 }

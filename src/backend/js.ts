@@ -28,10 +28,9 @@ import {
   type InvalidReason,
   type TestableCodec,
 } from '../codec';
-import { codedError } from '../errors';
 import type { ResolvedCodecOptions, ResolvedKeySet } from '../options';
 import { base64urlDecodedLength, isPossibleBase64Length } from './base64url';
-import { checkJson, checkMillis, checkNow, parseCanonicalDecimal } from './checks';
+import { checkBytes, checkIv, checkJson, checkKeyIndex, checkMillis, checkNow, parseCanonicalDecimal } from './checks';
 
 interface JsKeySet {
   encryptionKey: KeyObject;
@@ -103,10 +102,7 @@ export class JsCodec implements TestableCodec {
   }
 
   encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string {
-    if (!(iv instanceof Uint8Array) || iv.length !== IV_LENGTH) {
-      throw codedError('ERR_CLIENT_SESSIONS_IV', 'iv must be exactly 16 bytes', TypeError);
-    }
-    return this.#encode(json, createdAt, duration, Buffer.from(iv));
+    return this.#encode(json, createdAt, duration, Buffer.from(checkIv(iv)));
   }
 
   #encode(json: string, createdAt: number, duration: number, iv: Buffer): string {
@@ -162,11 +158,8 @@ export class JsCodec implements TestableCodec {
   }
 
   computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer {
-    const key = this.#keys[keyIndex];
-    if (key === undefined) {
-      throw codedError('ERR_CLIENT_SESSIONS_KEY_INDEX', 'keyIndex is not a key set of this codec', RangeError);
-    }
-    return this.#mac(key, iv, ciphertext, String(createdAt), String(duration)).subarray(0, this.#tagLength);
+    const key = this.#keys[checkKeyIndex(keyIndex, this.#keys.length)]!;
+    return this.#mac(key, checkBytes(iv, 'iv'), checkBytes(ciphertext, 'ciphertext'), String(createdAt), String(duration)).subarray(0, this.#tagLength);
   }
 
   // Order as in the Rust core: cheap syntax checks, the MAC in constant time against each key
@@ -314,11 +307,17 @@ function invalid(reason: InvalidReason): DecodeResult {
  */
 export function* cookieValues(header: string, name: string): Generator<string> {
   let start = 0;
+  // The next '=' at or after `start`, kept across pairs: searching afresh from every pair ran
+  // past pairs without one to the end of the header, which made a header of ';'s quadratic.
+  let eq = -1;
   while (start <= header.length) {
     let end = header.indexOf(';', start);
     if (end < 0) end = header.length;
-    const eq = header.indexOf('=', start);
-    if (eq >= 0 && eq < end && trim(header, start, eq) === name) {
+    if (eq !== header.length && eq < start) {
+      eq = header.indexOf('=', start);
+      if (eq < 0) eq = header.length;
+    }
+    if (eq < end && trim(header, start, eq) === name) {
       let value = trim(header, eq + 1, end);
       if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) {
         value = value.slice(1, -1);

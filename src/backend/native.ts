@@ -2,9 +2,9 @@
 // try/catch, so a missing or broken binary is a recorded reason, not a crash.
 
 import type { NativeCodec as NativeCodecClass } from '../../binding';
-import { absentResult, type DecodeResult, type TestableCodec } from '../codec';
+import { MAX_COOKIE_VALUE_LENGTH, absentResult, type DecodeResult, type TestableCodec } from '../codec';
 import type { ResolvedCodecOptions } from '../options';
-import { checkJson, checkNow } from './checks';
+import { checkBytes, checkIv, checkJson, checkKeyIndex, checkMillis, checkNow } from './checks';
 import { unpackDecoded } from './unpack';
 
 interface NativeBinding {
@@ -36,9 +36,11 @@ export class NativeCodec implements TestableCodec {
   readonly backend = 'native' as const;
   readonly cookieName: string;
   readonly #inner: NativeCodecClass;
+  readonly #keyCount: number;
 
   constructor(options: ResolvedCodecOptions, binding: NativeBinding) {
     this.cookieName = options.cookieName;
+    this.#keyCount = options.keys.length;
     this.#inner = new binding.NativeCodec({
       cookieName: options.cookieName,
       encryptionAlgorithm: options.encryptionAlgorithm,
@@ -49,33 +51,41 @@ export class NativeCodec implements TestableCodec {
   }
 
   encode(json: string, createdAt: number, duration: number): string {
+    checkMillis(createdAt, 'createdAt');
+    checkMillis(duration, 'duration');
     checkJson(json);
     return this.#inner.encode(json, createdAt, duration);
   }
 
   encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string {
+    checkMillis(createdAt, 'createdAt');
+    checkMillis(duration, 'duration');
     checkJson(json);
-    return this.#inner.encodeWithIv(json, createdAt, duration, iv);
+    return this.#inner.encodeWithIv(json, createdAt, duration, checkIv(iv));
   }
 
   decode(value: string, now: number = Date.now()): DecodeResult {
-    if (typeof value !== 'string') {
-      checkNow(now);
-      return { status: 'invalid', reason: 'malformed', createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
-    }
-    return unpackDecoded(this.#inner.decode(value, now));
+    const nowMillis = checkNow(now);
+    if (typeof value !== 'string') return invalid('malformed');
+    // Every UTF-16 unit is at least one UTF-8 byte, so a value this long is too large in Rust
+    // too; refused here, it is never copied across (a 100 MB value took 130 ms to convert).
+    if (value.length > MAX_COOKIE_VALUE_LENGTH) return invalid('too-large');
+    return unpackDecoded(this.#inner.decode(value, nowMillis));
   }
 
   decodeFromHeader(header: string | undefined, now: number = Date.now()): DecodeResult {
+    const nowMillis = checkNow(now);
     // Most requests carry no session cookie: answer those without crossing into Rust.
-    if (typeof header !== 'string' || !header.includes(this.cookieName)) {
-      checkNow(now);
-      return absentResult();
-    }
-    return unpackDecoded(this.#inner.decodeFromHeader(header, now));
+    if (typeof header !== 'string' || !header.includes(this.cookieName)) return absentResult();
+    return unpackDecoded(this.#inner.decodeFromHeader(header, nowMillis));
   }
 
   computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer {
-    return this.#inner.computeMac(keyIndex, iv, ciphertext, String(createdAt), String(duration));
+    checkKeyIndex(keyIndex, this.#keyCount);
+    return this.#inner.computeMac(keyIndex, checkBytes(iv, 'iv'), checkBytes(ciphertext, 'ciphertext'), String(createdAt), String(duration));
   }
+}
+
+function invalid(reason: 'malformed' | 'too-large'): DecodeResult {
+  return { status: 'invalid', reason, createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
 }

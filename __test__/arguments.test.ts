@@ -1,0 +1,97 @@
+// Misuse of the codec API fails the same way on both backends: every argument is checked in
+// TypeScript, with the same coded TypeError, before anything crosses into Rust.
+import { describe, expect, it, vi } from 'vitest';
+
+import { loadNative } from '../src/backend/native';
+import { BACKEND, DAY, OTHER_BACKEND, SECRET, T0, codecOn } from './helpers/backend';
+
+const options = { cookieName: 'session', secret: SECRET };
+const mine = codecOn(options);
+const other = codecOn(options, OTHER_BACKEND);
+const expired = mine.encode('{"stale":true}', T0 - 2 * DAY, DAY);
+
+/** What calling `run` on a codec threw, as the comparable parts of the error. */
+function failure(run: () => unknown): { kind: string; code: unknown; message: string } | 'no throw' {
+  try {
+    run();
+  } catch (err) {
+    const e = err as Error & { code?: unknown };
+    return { kind: e.constructor.name, code: e.code, message: e.message };
+  }
+  return 'no throw';
+}
+
+describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
+  const badNows: unknown[] = [null, '0', false, true, new Date(T0), {}, [], -1, Number.NaN, Infinity, 2 ** 53, 1n];
+
+  it('a `now` that is not a number of milliseconds is refused, never read as 0', () => {
+    for (const now of badNows) {
+      for (const call of [
+        (c: typeof mine) => c.decode(expired, now as number),
+        (c: typeof mine) => c.decodeFromHeader(`session=${expired}`, now as number),
+        (c: typeof mine) => c.decodeFromHeader(undefined, now as number),
+        (c: typeof mine) => c.decode(42 as unknown as string, now as number),
+      ]) {
+        const a = failure(() => call(mine));
+        expect(a, String(now)).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
+        expect(failure(() => call(other)), String(now)).toEqual(a);
+      }
+    }
+    expect(failure(() => mine.decode(expired, new Date() as unknown as number))).toMatchObject({
+      message: 'client-sessions-native: now must be a number of milliseconds such as Date.now(), got a Date',
+    });
+  });
+
+  it('createdAt and duration are checked alike, whatever their type', () => {
+    for (const bad of [null, '5', undefined, true, new Date(T0), -1, 1.5, Number.NaN, 2 ** 53]) {
+      for (const call of [
+        (c: typeof mine) => c.encode('{}', bad as number, DAY),
+        (c: typeof mine) => c.encode('{}', T0, bad as number),
+        (c: typeof mine) => c.encodeWithIv('{}', bad as number, DAY, Buffer.alloc(16)),
+      ]) {
+        const a = failure(() => call(mine));
+        expect(a, String(bad)).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
+        expect(failure(() => call(other)), String(bad)).toEqual(a);
+      }
+    }
+  });
+
+  it('computeMac checks the key index and the byte arguments alike', () => {
+    const iv = Buffer.alloc(16, 1);
+    const ct = Buffer.alloc(32, 2);
+    for (const call of [
+      (c: typeof mine) => c.computeMac('0' as unknown as number, iv, ct, '1', '2'),
+      (c: typeof mine) => c.computeMac(1, iv, ct, '1', '2'),
+      (c: typeof mine) => c.computeMac(-1, iv, ct, '1', '2'),
+      (c: typeof mine) => c.computeMac(0.5, iv, ct, '1', '2'),
+      (c: typeof mine) => c.computeMac(0, 'iv' as unknown as Uint8Array, ct, '1', '2'),
+      (c: typeof mine) => c.computeMac(0, iv, null as unknown as Uint8Array, '1', '2'),
+      (c: typeof mine) => c.encodeWithIv('{}', T0, DAY, Buffer.alloc(15)),
+      (c: typeof mine) => c.encodeWithIv('{}', T0, DAY, 'x'.repeat(16) as unknown as Uint8Array),
+      (c: typeof mine) => c.encode(undefined as unknown as string, T0, DAY),
+    ]) {
+      const a = failure(() => call(mine));
+      expect(a).toMatchObject({ kind: 'TypeError', code: expect.stringMatching(/^ERR_CLIENT_SESSIONS_/) });
+      expect(failure(() => call(other))).toEqual(a);
+    }
+    expect(mine.computeMac(0, iv, ct, '1', '2').equals(other.computeMac(0, iv, ct, '1', '2'))).toBe(true);
+  });
+
+  it('an oversized value is refused before it crosses into Rust', () => {
+    const huge = 'A'.repeat(4 << 20);
+    const loaded = loadNative();
+    if (!('binding' in loaded)) throw new Error('the native backend must load for this test');
+    const crossing = vi.spyOn(loaded.binding.NativeCodec.prototype, 'decode');
+    try {
+      const native = BACKEND === 'native' ? mine : other;
+      expect(native.backend).toBe('native');
+      expect(native.decode(huge, T0)).toMatchObject({ status: 'invalid', reason: 'too-large' });
+      expect(crossing).not.toHaveBeenCalled();
+      // The limit itself still decides in Rust, in UTF-8 bytes: 6,000 three-byte characters.
+      expect(native.decode('\u4e2d'.repeat(6000), T0)).toMatchObject({ status: 'invalid', reason: 'too-large' });
+      expect(crossing).toHaveBeenCalledTimes(1);
+    } finally {
+      crossing.mockRestore();
+    }
+  });
+});
