@@ -8,7 +8,7 @@ import type { Codec } from './codec';
 import { PACKAGE, codedError } from './errors';
 import type { MiddlewareSettings } from './middleware-options';
 import { reportProblem } from './report';
-import { createTracker, isPlainObject, parseContent, unwrap, type MethodSource, type Tracker } from './tracking';
+import { createTracker, dropForbiddenKeys, isPlainObject, parseContent, unwrap, type MethodSource, type Tracker } from './tracking';
 
 export type Callback = (err?: Error | null) => void;
 
@@ -92,6 +92,7 @@ export class SessionState implements MethodSource {
     // The method names are not data: client-sessions overwrote them on an assigned object with
     // its methods, so the data under them was never stored there either.
     for (const name of METHOD_NAMES) if (Object.prototype.hasOwnProperty.call(content, name)) delete content[name];
+    dropForbiddenKeys(content);
     this.#replace(content);
   }
 

@@ -30,6 +30,19 @@ function isForbiddenKey(key: PropertyKey): boolean {
   return key === '__proto__';
 }
 
+/**
+ * Removes own `__proto__` keys at any depth of a value about to be stored. JSON.parse makes
+ * `{"__proto__": …}` an own data property, so request JSON assigned to the session (or below it)
+ * would carry one, and an Object.assign or spread of that object later sets a prototype.
+ */
+export function dropForbiddenKeys(value: unknown, seen?: Set<object>): void {
+  if (!isTrackable(value)) return;
+  if (seen?.has(value)) return;
+  (seen ??= new Set()).add(value);
+  if (hasOwn(value, '__proto__')) delete (value as Record<string, unknown>)['__proto__'];
+  for (const key of Object.keys(value)) dropForbiddenKeys((value as Record<string, unknown>)[key], seen);
+}
+
 /** The root's reserved members: which names they are, and how to get one (made on demand). */
 export interface MethodSource {
   readonly names: ReadonlySet<string>;
@@ -55,16 +68,22 @@ class NestedHandler implements ProxyHandler<object> {
     return isTrackable(value) ? this.tree.proxyFor(value) : value;
   }
 
+  // No prototype is handed out through the session: a tracked Proxy of Object.prototype let a
+  // naive deep merge of request JSON write to every object in the process.
   get(target: object, key: PropertyKey): unknown {
+    if (isForbiddenKey(key)) return undefined;
     return this.wrap(Reflect.get(target, key));
   }
 
+  // Setting `__proto__` is ignored rather than refused: a refusal throws in strict code, and
+  // the merge that does it is usually copying request data, where a 500 helps nobody.
   set(target: object, key: PropertyKey, value: unknown): boolean {
-    if (isForbiddenKey(key)) return false;
+    if (isForbiddenKey(key)) return true;
     const raw = unwrap(value);
     // Re-assigning the same value is not a change (client-sessions compared JSON, so this
     // sent no cookie there either).
     if (hasOwn(target, key) && Object.is(Reflect.get(target, key), raw)) return true;
+    if (typeof raw === 'object') dropForbiddenKeys(raw);
     const done = Reflect.set(target, key, raw);
     if (done) this.onChange();
     return done;
@@ -78,8 +97,9 @@ class NestedHandler implements ProxyHandler<object> {
   }
 
   defineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-    if (isForbiddenKey(key)) return false;
+    if (isForbiddenKey(key)) return true;
     const plain = 'value' in descriptor ? { ...descriptor, value: unwrap(descriptor.value) } : descriptor;
+    dropForbiddenKeys(plain.value);
     const done = Reflect.defineProperty(target, key, plain);
     if (done) this.onChange();
     return done;
@@ -101,7 +121,7 @@ class RootHandler extends NestedHandler {
 
   override get(target: object, key: PropertyKey): unknown {
     if (typeof key === 'string' && this.methods.names.has(key)) return this.methods.method(key);
-    return this.wrap(Reflect.get(target, key));
+    return super.get(target, key);
   }
 
   has(target: object, key: PropertyKey): boolean {
