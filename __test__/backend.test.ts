@@ -1,9 +1,21 @@
 // Which backend runs is visible and can be forced; the native project proves the binary loaded.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import * as api from '../src/index';
-import { requestedBackend } from '../src/backend/select';
+import { PLATFORM_PACKAGES, nativeUnavailable, platformPackageName, requestedBackend, type Host } from '../src/backend/select';
 import { BACKEND, SECRET } from './helpers/backend';
+
+const ROOT = join(__dirname, '..');
+
+/** What binding.js throws when neither the local file nor the platform package is there. */
+function missingBinaryError(name: string): Error {
+  const local = new Error(`Cannot find module './${name.replace('client-sessions-native-', 'client-sessions-native.')}.node'\nRequire stack: ...`);
+  const installed = new Error(`Cannot find module '${name}'\nRequire stack: ...`, { cause: local });
+  return new Error('Cannot find native binding. npm has a bug related to optional dependencies', { cause: installed });
+}
 
 describe(`backend selection (${BACKEND})`, () => {
   it('the default backend is the one this test project forces', () => {
@@ -36,6 +48,60 @@ describe(`backend selection (${BACKEND})`, () => {
       process.env.CLIENT_SESSIONS_NATIVE_BACKEND = saved;
     }
   });
+
+  it('a native backend that cannot load says what npm should have installed, and how to run anyway', () => {
+    const hosts: Array<[Host, string]> = [
+      [{ platform: 'linux', arch: 'x64', glibc: true }, 'client-sessions-native-linux-x64-gnu'],
+      [{ platform: 'linux', arch: 'arm64', glibc: false }, 'client-sessions-native-linux-arm64-musl'],
+      [{ platform: 'darwin', arch: 'arm64', glibc: false }, 'client-sessions-native-darwin-arm64'],
+      [{ platform: 'win32', arch: 'x64', glibc: false }, 'client-sessions-native-win32-x64-msvc'],
+    ];
+    for (const [host, name] of hosts) {
+      expect(platformPackageName(host)).toBe(name);
+      const cause = new Error('boom', { cause: new Error('/app/node_modules/x.node: invalid ELF header') });
+      const err = nativeUnavailable(cause, host) as Error & { code?: string; cause?: unknown };
+      expect(err.code).toBe('ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE');
+      expect(err.cause).toBe(cause);
+      expect(err.message).toBe(
+        `client-sessions-native: the native backend was requested but cannot be loaded on ${host.platform}-${host.arch} (/app/node_modules/x.node: invalid ELF header).\n` +
+          `npm should have installed its optional dependency ${name}: reinstall on this machine with optional dependencies included (not --omit=optional or --no-optional),\n` +
+          `or use backend 'auto' or 'js' (CLIENT_SESSIONS_NATIVE_BACKEND=js) to run on node:crypto.`,
+      );
+      expect(err.message).not.toContain('build:native');
+    }
+  });
+
+  it('where no binary is published, the error says so instead of naming a package', () => {
+    const err = nativeUnavailable(new Error('Unsupported architecture on FreeBSD: ia32'), { platform: 'freebsd', arch: 'ia32', glibc: false });
+    expect(err.message).toBe(
+      'client-sessions-native: the native backend was requested but cannot be loaded on freebsd-ia32 (Unsupported architecture on FreeBSD: ia32).\n' +
+        "No prebuilt binary is published for freebsd-ia32: use backend 'auto' or 'js' (CLIENT_SESSIONS_NATIVE_BACKEND=js) to run on node:crypto.",
+    );
+  });
+
+  it('the published platform packages are the napi targets, under the names binding.js requires', () => {
+    const targets = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { napi: { targets: string[] } }).napi.targets;
+    const arch: Record<string, string> = { x86_64: 'x64', aarch64: 'arm64' };
+    const system: Record<string, string> = { 'unknown-linux-gnu': 'linux-gnu', 'unknown-linux-musl': 'linux-musl', 'apple-darwin': 'darwin', 'pc-windows-msvc': 'win32-msvc' };
+    const fromTargets = targets.map((triple) => {
+      const [cpu, ...rest] = triple.split('-');
+      const [os, abi] = (system[rest.join('-')] ?? `unknown:${triple}`).split('-');
+      return `client-sessions-native-${os}-${arch[cpu!] ?? cpu}${abi === undefined ? '' : `-${abi}`}`;
+    });
+    expect([...PLATFORM_PACKAGES].sort()).toEqual(fromTargets.sort());
+    const loader = readFileSync(join(ROOT, 'binding.js'), 'utf8');
+    for (const name of PLATFORM_PACKAGES) expect(loader, name).toContain(`require('${name}')`);
+  });
+
+  if (BACKEND === 'native') {
+    it("on this machine the error names the package for the binary that loaded (glibc or musl told apart)", () => {
+      const err = nativeUnavailable(missingBinaryError('client-sessions-native-none'));
+      const name = /optional dependency (client-sessions-native-\S+):/.exec(err.message)?.[1];
+      expect(name).toBeDefined();
+      expect(existsSync(join(ROOT, `${name!.replace('client-sessions-native-', 'client-sessions-native.')}.node`))).toBe(true);
+      expect(err.message).toContain(`cannot be loaded on ${process.platform}-${process.arch} (no native binary is installed for ${process.platform}-${process.arch} (Cannot find module 'client-sessions-native-none')).`);
+    });
+  }
 
   it('every codec says which backend it runs on', () => {
     const codec = api.createCodec({ secret: SECRET, cookieName: 'x' });

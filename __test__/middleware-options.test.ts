@@ -15,17 +15,60 @@ function refusal(options: unknown): Error & { code?: string } {
 
 describe(`middleware options (${BACKEND})`, () => {
   it('needs options with keys', () => {
-    expect(refusal(undefined)).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_OPTIONS', message: expect.stringMatching(/no options provided: pass at least \{ secret \}/) });
+    for (const missing of [undefined, null]) {
+      const err = refusal(missing);
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err).toMatchObject({
+        code: 'ERR_CLIENT_SESSIONS_OPTIONS',
+        message: 'client-sessions-native: no options provided: pass at least { secret }, e.g. sessions({ cookieName: "session", secret: process.env.SESSION_SECRET })',
+      });
+    }
     expect(refusal({ cookieName: 'x' })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_NO_KEYS' });
   });
 
+  it('options that are not an object say so, and show the object they should be', () => {
+    const cases: Array<[unknown, string]> = [
+      ['my secret', 'a string'],
+      [42, '42'],
+      [[{ secret: SECRET }], 'an array'],
+      [true, 'a boolean'],
+    ];
+    for (const [options, got] of cases) {
+      const err = refusal(options);
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err).toMatchObject({
+        code: 'ERR_CLIENT_SESSIONS_OPTIONS',
+        message: `client-sessions-native: options must be an object such as { cookieName: "session", secret: process.env.SESSION_SECRET }, got ${got}`,
+      });
+      expect(err.message).not.toContain('my secret');
+    }
+  });
+
   it('checks duration, requestKey, proxy and onError', () => {
-    expect(refusal({ secret: SECRET, duration: -5 })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_DURATION', message: expect.stringMatching(/duration must be a whole number of milliseconds/) });
-    expect(refusal({ secret: SECRET, duration: 0 })).toMatchObject({ message: expect.stringMatching(/duration must be above 0 ms/) });
+    expect(refusal({ secret: SECRET, duration: -5 })).toMatchObject({
+      code: 'ERR_CLIENT_SESSIONS_DURATION',
+      message: 'client-sessions-native: duration must be a whole number of milliseconds above 0, got -5',
+    });
+    expect(refusal({ secret: SECRET, duration: '1d' })).toMatchObject({
+      code: 'ERR_CLIENT_SESSIONS_DURATION',
+      message: 'client-sessions-native: duration must be a whole number of milliseconds above 0, got a string',
+    });
     expect(refusal({ secret: SECRET, duration: '1d' })).toBeInstanceOf(TypeError);
     expect(refusal({ secret: SECRET, requestKey: '' })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_REQUEST_KEY' });
     expect(refusal({ secret: SECRET, proxy: 'yes' })).toMatchObject({ message: expect.stringMatching(/proxy must be true or false/) });
     expect(refusal({ secret: SECRET, onError: 'log' })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_ON_ERROR' });
+  });
+
+  it('duration 0 is refused, saying what client-sessions made of it', () => {
+    // client-sessions read `opts.duration || 24h`: 0 was its 24-hour default.
+    const err = refusal({ secret: SECRET, duration: 0 });
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err).toMatchObject({
+      code: 'ERR_CLIENT_SESSIONS_DURATION',
+      message:
+        'client-sessions-native: duration must be a whole number of milliseconds above 0, got 0 (client-sessions treated 0 as its 24-hour default: leave duration out, or write 86400000, for the same lifetime)',
+    });
+    expect(() => sessions({ secret: SECRET, duration: 1 })).not.toThrow();
   });
 
   it('checks cookie attributes, so nothing can inject into the header', () => {
@@ -37,7 +80,8 @@ describe(`middleware options (${BACKEND})`, () => {
       [{ sameSite: 'sometimes' }, /cookie.sameSite must be 'strict', 'lax', 'none', true or false, got "sometimes"/],
       [{ priority: 'urgent' }, /cookie.priority must be 'low', 'medium' or 'high'/],
       [{ httpOnly: 'true' }, /cookie.httpOnly must be true or false/],
-      [{ secure: 'yes' }, /cookie.secure must be true or false/],
+      [{ secure: 'yes' }, /^client-sessions-native: cookie\.secure must be true, false or 'auto', got a string$/],
+      [{ secure: 1 }, /^client-sessions-native: cookie\.secure must be true, false or 'auto', got 1$/],
       [{ maxAge: -1 }, /cookie.maxAge must be a whole number of milliseconds above 0/],
       [{ expires: 'tomorrow' }, /cookie.expires must be a valid Date/],
       [{ ephemeral: true, maxAge: 1000 }, /you cannot have an ephemeral cookie with a maxAge/],

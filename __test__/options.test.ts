@@ -15,12 +15,14 @@ function setupError(options: unknown): Error & { code?: string } {
   throw new Error('expected the options to be refused');
 }
 
-function expectRefused(options: unknown, code: string, message: RegExp, type: typeof Error = Error): void {
+/** `message`: a pattern, or the whole message after the package prefix. */
+function expectRefused(options: unknown, code: string, message: RegExp | string, type: typeof Error = Error): void {
   const err = setupError(options);
   expect(err).toBeInstanceOf(type);
   expect(err.code).toBe(code);
   expect(err.message).toMatch(/^client-sessions-native: /);
-  expect(err.message).toMatch(message);
+  if (typeof message === 'string') expect(err.message).toBe(`client-sessions-native: ${message}`);
+  else expect(err.message).toMatch(message);
 }
 
 describe(`option validation (${BACKEND})`, () => {
@@ -39,7 +41,14 @@ describe(`option validation (${BACKEND})`, () => {
     expectRefused({ keys: [] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /non-empty array/, TypeError);
     expectRefused({ keys: [null] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /keys\[0\]/, TypeError);
     expectRefused({ keys: [{}] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /needs a secret, or both/);
-    expectRefused(null, 'ERR_CLIENT_SESSIONS_OPTIONS', /options must be an object/, TypeError);
+  });
+
+  it('options must be an object', () => {
+    const shape = 'options must be an object such as { cookieName: "session", secret: process.env.SESSION_SECRET }, got';
+    expectRefused(null, 'ERR_CLIENT_SESSIONS_OPTIONS', `${shape} null`, TypeError);
+    expectRefused(undefined, 'ERR_CLIENT_SESSIONS_OPTIONS', `${shape} undefined`, TypeError);
+    expectRefused('s3cr3t', 'ERR_CLIENT_SESSIONS_OPTIONS', `${shape} a string`, TypeError);
+    expectRefused([{ secret: SECRET }], 'ERR_CLIENT_SESSIONS_OPTIONS', `${shape} an array`, TypeError);
   });
 
   it('refuses ambiguous key options', () => {
@@ -100,8 +109,14 @@ describe(`option validation (${BACKEND})`, () => {
 
   it('activeDuration must be whole non-negative milliseconds', () => {
     expect(() => codecOn({ secret: SECRET, activeDuration: 0 })).not.toThrow();
-    for (const bad of [-1, 1.5, Number.NaN, '300000', Infinity]) {
-      expectRefused({ secret: SECRET, activeDuration: bad }, 'ERR_CLIENT_SESSIONS_DURATION', /activeDuration must be a whole number of milliseconds/, TypeError);
+    const cases: Array<[unknown, string]> = [[-1, '-1'], [1.5, '1.5'], [Number.NaN, 'NaN'], ['300000', 'a string'], [Infinity, 'Infinity'], [null, 'null']];
+    for (const [bad, got] of cases) {
+      expectRefused(
+        { secret: SECRET, activeDuration: bad },
+        'ERR_CLIENT_SESSIONS_DURATION',
+        `activeDuration must be a whole number of milliseconds (0 or more), got ${got}`,
+        TypeError,
+      );
     }
   });
 

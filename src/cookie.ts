@@ -60,9 +60,7 @@ export function resolveCookieOptions(cookie: unknown): ResolvedCookieOptions {
   const sameSite = resolveSameSite(c.sameSite);
   const partitioned = flag('partitioned', c.partitioned, false);
   const ephemeral = flag('ephemeral', c.ephemeral, false);
-  let secure: ResolvedCookieOptions['secure'];
-  if (c.secure === 'auto') secure = 'auto';
-  else secure = flag('secure', c.secure, false) ? 'always' : 'never';
+  let secure = resolveSecure(c.secure);
   // Browsers drop SameSite=None and Partitioned cookies that are not Secure.
   if ((sameSite === 'none' || partitioned) && secure === 'never') secure = 'always';
 
@@ -103,6 +101,14 @@ function flag(name: string, value: unknown, fallback: boolean): boolean {
     throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.${name} must be true or false, got ${describe(value)}`, TypeError);
   }
   return value;
+}
+
+// The value is described, not echoed: a string here is not known to be a harmless one.
+function resolveSecure(value: unknown): ResolvedCookieOptions['secure'] {
+  if (value === undefined || value === null || value === false) return 'never';
+  if (value === true) return 'always';
+  if (value === 'auto') return 'auto';
+  throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.secure must be true, false or 'auto', got ${describe(value)}`, TypeError);
 }
 
 function resolveSameSite(value: unknown): SameSite | undefined {

@@ -2,6 +2,7 @@
 
 import type { Codec } from './codec';
 import { createBackendCodec, requestedBackend } from './backend/select';
+import { warnAboutUnknownOptions } from './option-names';
 import { resolveCodecOptions, type CodecOptions } from './options';
 
 /**
@@ -9,6 +10,8 @@ import { resolveCodecOptions, type CodecOptions } from './options';
  * (key lengths, distinct keys) and a valid cookie name; every error says what to change.
  */
 export function createCodec(options: CodecOptions): Codec {
+  // First, so a misspelt name is heard even when the options are then refused for it.
+  warnAboutUnknownOptions(options, 'createCodec');
   const choice = requestedBackend(options?.backend);
   return createBackendCodec(resolveCodecOptions(options, 'strict'), choice);
 }

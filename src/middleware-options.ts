@@ -35,10 +35,15 @@ export const DEFAULT_DURATION = 24 * 60 * 60 * 1000;
 export const MAX_SET_COOKIE_LENGTH = 4096;
 
 export function resolveMiddlewareSettings(options: SessionOptions, codec: ResolvedCodecOptions): MiddlewareSettings {
-  const duration = resolveMilliseconds('duration', options.duration, DEFAULT_DURATION);
-  if (duration === 0) {
-    throw codedError('ERR_CLIENT_SESSIONS_DURATION', 'duration must be above 0 ms (the default is 24 hours)', TypeError);
-  }
+  // client-sessions read `opts.duration || 24h`, so 0 meant its default; here 0 is refused, as
+  // it is almost always a mistake, and the message says what to write to keep the old lifetime.
+  const duration = resolveMilliseconds(
+    'duration',
+    options.duration,
+    DEFAULT_DURATION,
+    1,
+    `client-sessions treated 0 as its 24-hour default: leave duration out, or write ${DEFAULT_DURATION}, for the same lifetime`,
+  );
   const requestKey = options.requestKey ?? codec.cookieName;
   if (typeof requestKey !== 'string' || requestKey === '') {
     throw codedError('ERR_CLIENT_SESSIONS_REQUEST_KEY', `requestKey must be a non-empty string, got ${describe(requestKey)}`, TypeError);

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBackendCodec, requestedBackend } from './backend/select';
 import { codedError } from './errors';
 import { resolveMiddlewareSettings, type SessionOptions } from './middleware-options';
-import { resolveCodecOptions } from './options';
+import { warnAboutUnknownOptions } from './option-names';
+import { optionsNotAnObject, resolveCodecOptions } from './options';
 import { hookWriteHead } from './response-hook';
 import { SessionState, type SessionMethods } from './session';
 
@@ -25,9 +26,11 @@ export interface SessionMiddleware<T extends object = Record<string, any>> {
  * says what to change. Each request gets its session at `req[requestKey]`, decoded on first use.
  */
 export function clientSessions<T extends object = Record<string, any>>(options: SessionOptions): SessionMiddleware<T> {
-  if (options === null || typeof options !== 'object') {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    if (options !== undefined && options !== null) throw optionsNotAnObject(options);
     throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'no options provided: pass at least { secret }, e.g. sessions({ cookieName: "session", secret: process.env.SESSION_SECRET })', TypeError);
   }
+  warnAboutUnknownOptions(options, 'middleware');
   const codecOptions = resolveCodecOptions(options, 'strict');
   const settings = resolveMiddlewareSettings(options, codecOptions);
   const codec = createBackendCodec(codecOptions, requestedBackend(options.backend));

@@ -17,7 +17,7 @@ import {
   type SignatureAlgorithm,
 } from './algorithms';
 import type { BackendChoice } from './codec';
-import { PACKAGE, codedError } from './errors';
+import { PACKAGE, codedError, type CodedError } from './errors';
 
 /** One key set: a `secret` both keys are derived from, or the two raw keys. */
 export interface KeySetOptions {
@@ -78,8 +78,9 @@ export const DEFAULT_ACTIVE_DURATION = 5 * 60 * 1000;
 const COOKIE_NAME_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export function resolveCodecOptions(options: CodecOptions, policy: KeyPolicy): ResolvedCodecOptions {
-  if (options === null || typeof options !== 'object') {
-    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'options must be an object, e.g. { secret, cookieName }', TypeError);
+  // util.* keeps client-sessions' leniency towards an array (its own check comes first).
+  if (options === null || typeof options !== 'object' || (policy === 'strict' && Array.isArray(options))) {
+    throw optionsNotAnObject(options);
   }
   const encryptionAlgorithm = resolveEncryptionAlgorithm(options.encryptionAlgorithm);
   const signatureAlgorithm = resolveSignatureAlgorithm(options.signatureAlgorithm);
@@ -95,6 +96,15 @@ export function resolveCodecOptions(options: CodecOptions, policy: KeyPolicy): R
     keys,
     activeDuration: resolveMilliseconds('activeDuration', options.activeDuration, DEFAULT_ACTIVE_DURATION),
   };
+}
+
+/** For options that are a string, a number, an array...: the error shows the shape they take. */
+export function optionsNotAnObject(options: unknown): CodedError {
+  return codedError(
+    'ERR_CLIENT_SESSIONS_OPTIONS',
+    `options must be an object such as { cookieName: "session", secret: process.env.SESSION_SECRET }, got ${describe(options)}`,
+    TypeError,
+  );
 }
 
 /** Shorter secrets than this can be guessed offline from one cookie; raw keys are not checked. */
@@ -165,13 +175,18 @@ export function resolveSignatureAlgorithm(name: unknown): SignatureAlgorithm {
   return lower;
 }
 
-/** A whole, non-negative number of milliseconds, or the default when absent. */
-export function resolveMilliseconds(option: string, value: unknown, fallback: number): number {
+/**
+ * A whole number of milliseconds of at least `minimum` (0 for activeDuration, 1 for duration),
+ * or the default when absent. `whenZero` is added to the message when 0 is given and refused.
+ */
+export function resolveMilliseconds(option: string, value: unknown, fallback: number, minimum: 0 | 1 = 0, whenZero = ''): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+    const range = minimum === 0 ? '(0 or more)' : 'above 0';
+    const note = value === 0 && whenZero !== '' ? ` (${whenZero})` : '';
     throw codedError(
       'ERR_CLIENT_SESSIONS_DURATION',
-      `${option} must be a whole number of milliseconds (0 or more), got ${describe(value)}`,
+      `${option} must be a whole number of milliseconds ${range}, got ${describe(value)}${note}`,
       TypeError,
     );
   }
@@ -297,7 +312,7 @@ function toKeyBuffer(name: string, key: unknown, where: string): Buffer {
 
 /** Describes a value for an error message without printing it (it may be a secret). */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value}`;
   return typeof value === 'object' ? `an object` : `a ${typeof value}`;

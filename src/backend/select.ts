@@ -58,13 +58,62 @@ export function nativeLoadError(): Error | undefined {
   return 'error' in loaded ? loaded.error : undefined;
 }
 
-function nativeUnavailable(cause: Error): Error {
+/** What the platform package name depends on. */
+export interface Host {
+  platform: string;
+  arch: string;
+  /** Linux only: glibc rather than musl. */
+  glibc: boolean;
+}
+
+/**
+ * The platform packages published with each release: package.json's `napi.targets`, named as
+ * binding.js requires them (a test holds the three together).
+ */
+export const PLATFORM_PACKAGES: readonly string[] = [
+  'client-sessions-native-linux-x64-gnu',
+  'client-sessions-native-linux-x64-musl',
+  'client-sessions-native-linux-arm64-gnu',
+  'client-sessions-native-linux-arm64-musl',
+  'client-sessions-native-darwin-x64',
+  'client-sessions-native-darwin-arm64',
+  'client-sessions-native-win32-x64-msvc',
+  'client-sessions-native-win32-arm64-msvc',
+];
+
+/** The package binding.js looks for on a host (Windows: the MSVC build, as Node is). */
+export function platformPackageName(host: Host): string {
+  let abi = '';
+  if (host.platform === 'linux') abi = host.glibc ? '-gnu' : '-musl';
+  else if (host.platform === 'win32') abi = '-msvc';
+  return `client-sessions-native-${host.platform}-${host.arch}${abi}`;
+}
+
+// Node's own report says which C library it runs on: glibc fills in glibcVersionRuntime,
+// musl leaves it out. Only asked on Linux, and only once loading has already failed.
+function currentHost(): Host {
+  let glibc = false;
+  if (process.platform === 'linux') {
+    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: unknown } } | undefined;
+    glibc = report?.header?.glibcVersionRuntime !== undefined;
+  }
+  return { platform: process.platform, arch: process.arch, glibc };
+}
+
+/**
+ * The error for a forced `native` that cannot load: why, what npm should have installed, and
+ * how to run anyway. A user can follow every line of it; `host` is a parameter for the tests.
+ */
+export function nativeUnavailable(cause: Error, host: Host = currentHost()): Error {
+  const where = `${host.platform}-${host.arch}`;
+  const name = platformPackageName(host);
+  const fix = PLATFORM_PACKAGES.includes(name)
+    ? `npm should have installed its optional dependency ${name}: reinstall on this machine with optional dependencies included (not --omit=optional or --no-optional),\n` +
+      `or use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`
+    : `No prebuilt binary is published for ${where}: use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`;
   const err = codedError(
     'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE',
-    `the native backend was requested but cannot be loaded on ${process.platform}-${process.arch} ` +
-      `(${loadFailureReason(cause)}). Reinstall so npm adds the platform package ` +
-      `(optional dependencies must not be omitted), build it with 'npm run build:native', ` +
-      `or use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`,
+    `the native backend was requested but cannot be loaded on ${where} (${loadFailureReason(cause)}).\n${fix}`,
   );
   (err as Error & { cause?: unknown }).cause = cause;
   return err;
