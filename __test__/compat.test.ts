@@ -50,7 +50,7 @@ describe(`client-sessions@0.8.0 compatibility (${BACKEND})`, () => {
   });
 
   it('util.encode and util.decode interoperate with the original util', () => {
-    const opts = { cookieName: 'auth', secret: SECRET, signatureAlgorithm: 'sha256-drop128' };
+    const opts = { cookieName: 'auth', secret: SECRET, signatureAlgorithm: 'sha256-drop128' } as const;
     const content = payloads.unicode;
     const ours = util.encode({ ...opts }, content, 60_000, T0);
     expect(clientSessions.util.decode({ ...opts }, ours)).toEqual({ content, createdAt: T0, duration: 60_000 });

@@ -33,7 +33,7 @@ describe(`${BACKEND} and ${OTHER_BACKEND} backends agree`, () => {
   });
 
   it('computeMac gives the same tag on both, for each key set', () => {
-    const options = { secret: ['new secret', 'old secret'], signatureAlgorithm: 'sha256-drop128' };
+    const options = { secret: ['new secret', 'old secret'], signatureAlgorithm: 'sha256-drop128' } as const;
     const mine = codecOn(options);
     const other = codecOn(options, OTHER_BACKEND);
     const iv = Buffer.alloc(16, 7);

@@ -83,3 +83,11 @@ sessions({ secret: 'x', cookie: { sameSite: 'sometimes' } });
 
 export const codec: sessions.Codec = sessions.createCodec({ secret: 'x' });
 export const status: sessions.DecodeStatus = codec.decode('x').status;
+
+// The algorithm options take only the names client-sessions supports.
+sessions.createCodec({ secret: 'x', encryptionAlgorithm: 'aes128', signatureAlgorithm: 'sha512-drop256' });
+// @ts-expect-error not an encryption algorithm of the format
+sessions.createCodec({ secret: 'x', encryptionAlgorithm: 'aes-256-gcm' });
+// @ts-expect-error not a signature algorithm of the format (a typo of sha256-drop128)
+sessions({ secret: 'x', signatureAlgorithm: 'sha256-drop182' });
+export const algorithms: [sessions.EncryptionAlgorithm, sessions.SignatureAlgorithm] = ['aes256', 'sha384-drop192'];

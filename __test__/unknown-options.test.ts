@@ -68,8 +68,8 @@ describe(`unknown options (${BACKEND})`, () => {
     const everything = {
       cookieName: 'everything',
       requestKey: 'session',
-      encryptionAlgorithm: 'aes256',
-      signatureAlgorithm: 'sha256',
+      encryptionAlgorithm: 'aes256' as const,
+      signatureAlgorithm: 'sha256' as const,
       activeDuration: 0,
       backend: BACKEND,
       duration: 1000,

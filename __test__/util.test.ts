@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
 
-import { util } from '../src/index';
+import { util, type SignatureAlgorithm } from '../src/index';
 import { utilCodecFor } from '../src/util';
 import { BACKEND, DAY, SECRET, T0 } from './helpers/backend';
 
@@ -67,7 +67,7 @@ describe(`util (${BACKEND})`, () => {
   });
 
   it('keeps the lenient key rules of the original util (a secret with sha512 works)', () => {
-    const opts = { cookieName: 's', secret: SECRET, signatureAlgorithm: 'sha512' };
+    const opts = { cookieName: 's', secret: SECRET, signatureAlgorithm: 'sha512' } as const;
     const ours = util.encode(opts, { x: 1 }, DAY, T0);
     expect(original.util.decode({ ...opts }, ours)).toEqual({ content: { x: 1 }, createdAt: T0, duration: DAY });
   });
@@ -77,7 +77,7 @@ describe(`util (${BACKEND})`, () => {
     const encryptionKey = Buffer.alloc(32, 0x17);
     const iv = Buffer.alloc(16, 1);
     const ct = Buffer.from('0123456789abcdef0123456789abcdef');
-    for (const signatureAlgorithm of ['sha256', 'sha256-drop128', 'sha384', 'sha384-drop192', 'sha512', 'sha512-drop256']) {
+    for (const signatureAlgorithm of ['sha256', 'sha256-drop128', 'sha384', 'sha384-drop192', 'sha512', 'sha512-drop256'] as const) {
       const opts = { cookieName: 's', encryptionKey, signatureKey, signatureAlgorithm };
       const ours = util.computeHmac(opts, iv, ct, DAY, T0);
       expect(ours.equals(original.util.computeHmac({ ...opts }, iv, ct, DAY, T0)), signatureAlgorithm).toBe(true);
@@ -89,7 +89,7 @@ describe(`util (${BACKEND})`, () => {
     const signatureKey = Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'binary');
     const iv = Buffer.from('01234567890abcdef', 'binary');
     const ciphertext = Buffer.from('0123456789abcdef0123', 'binary');
-    const vectors: Record<string, string> = {
+    const vectors: Record<SignatureAlgorithm, string> = {
       sha256: 'PRYaxV/8RkMyIT/Ib+tIUOWiSn+0EvodJ5rtG1FQHz0=',
       'sha256-drop128': 'PRYaxV/8RkMyIT/Ib+tIUA==',
       sha384: 'MND9nz6pxbQC5m41ZPRXhJIuqTj9/hu4gtWZ8t8LgdFLQFWQfC8jhijB0NHLpeA7',
@@ -97,7 +97,7 @@ describe(`util (${BACKEND})`, () => {
       sha512: 'Hr4KLVLyglIwQ43C9U2bmieWBVLnD/F+lzCSF072Ds2b87MK+gbnR0p75A+I+5ez+aiemMGuMZyKVAUWfMMaUA==',
       'sha512-drop256': 'Hr4KLVLyglIwQ43C9U2bmieWBVLnD/F+lzCSF072Ds0=',
     };
-    for (const [signatureAlgorithm, expected] of Object.entries(vectors)) {
+    for (const [signatureAlgorithm, expected] of Object.entries(vectors) as [SignatureAlgorithm, string][]) {
       const opts = { signatureAlgorithm, signatureKey };
       expect(util.computeHmac(opts, iv, ciphertext, 876543210, 1234567890).toString('base64'), signatureAlgorithm).toBe(expected);
       expect(original.util.computeHmac({ ...opts }, iv, ciphertext, 876543210, 1234567890).toString('base64')).toBe(expected);

@@ -40,10 +40,10 @@ export interface CodecOptions {
   signatureKey?: Uint8Array | undefined;
   /** Key sets for rotation, newest first, when raw keys are used. */
   keys?: ReadonlyArray<KeySetOptions> | undefined;
-  /** `aes128`, `aes192` or `aes256` (default), always CBC. */
-  encryptionAlgorithm?: string | undefined;
+  /** `aes128`, `aes192` or `aes256` (default), always CBC. (At run time any case is accepted, as in client-sessions.) */
+  encryptionAlgorithm?: EncryptionAlgorithm | undefined;
   /** `sha256` (default), `sha256-drop128`, `sha384`, `sha384-drop192`, `sha512`, `sha512-drop256`. */
-  signatureAlgorithm?: string | undefined;
+  signatureAlgorithm?: SignatureAlgorithm | undefined;
   /** Milliseconds before expiry within which a valid cookie is reported as `refresh`. Default 5 min. */
   activeDuration?: number | undefined;
   /** Force a backend; default from `CLIENT_SESSIONS_NATIVE_BACKEND`, else `auto`. */

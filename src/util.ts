@@ -5,7 +5,7 @@
 
 import { createHmac } from 'node:crypto';
 
-import { KDF_SIGNATURE_LABEL, SIGNATURE_ALGORITHMS } from './algorithms';
+import { KDF_SIGNATURE_LABEL, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './algorithms';
 import type { Codec, TestableCodec } from './codec';
 import { createBackendCodec, requestedBackend } from './backend/select';
 import { codedError } from './errors';
@@ -20,7 +20,7 @@ export interface HmacOptions {
   signatureKey?: Uint8Array | undefined;
   secret?: string | Uint8Array | undefined;
   /** Default `sha256`. */
-  signatureAlgorithm?: string | undefined;
+  signatureAlgorithm?: SignatureAlgorithm | undefined;
 }
 
 export interface DecodedCookie<T = unknown> {

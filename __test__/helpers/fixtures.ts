@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { CodecOptions } from '../../src/index';
+import type { CodecOptions, EncryptionAlgorithm, SignatureAlgorithm } from '../../src/index';
 
 export interface GoldenVector {
   name: string;
@@ -11,8 +11,8 @@ export interface GoldenVector {
   secret?: string;
   encryptionKey?: string;
   signatureKey?: string;
-  encryptionAlgorithm: string;
-  signatureAlgorithm: string;
+  encryptionAlgorithm: EncryptionAlgorithm;
+  signatureAlgorithm: SignatureAlgorithm;
   createdAt: number;
   duration: number;
   json: string;
