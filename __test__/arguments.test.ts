@@ -77,6 +77,15 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
     expect(mine.computeMac(0, iv, ct, '1', '2').equals(other.computeMac(0, iv, ct, '1', '2'))).toBe(true);
   });
 
+  it('the binding itself refuses an empty secret, beneath the TypeScript checks', () => {
+    const loaded = loadNative();
+    if (!('binding' in loaded)) throw new Error('the native backend must load for this test');
+    const build = (secret: Buffer) =>
+      new loaded.binding.NativeCodec({ cookieName: 's', encryptionAlgorithm: 'aes256', signatureAlgorithm: 'sha256', keys: [{ secret }], activeDuration: 0 });
+    expect(() => build(Buffer.alloc(0))).toThrow(expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_SECRET' }));
+    expect(() => build(Buffer.from(SECRET))).not.toThrow();
+  });
+
   it('an oversized value is refused before it crosses into Rust', () => {
     const huge = 'A'.repeat(4 << 20);
     const loaded = loadNative();

@@ -113,6 +113,30 @@ for (const framework of FRAMEWORKS) {
       expect(Number(fields(browser)[3])).toBe(HOUR);
     });
 
+    it('setDuration refuses what is not a whole number of ms above 0 and up to 10^15, and the longest works', async () => {
+      const thrown: string[] = [];
+      app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET })], {
+        ...routes,
+        '/bad': (req: any, res: any) => {
+          for (const ms of [0, -1, 1.5, 1e15 + 1, 8.7e15, '1000', Number.NaN]) {
+            try {
+              req.session.setDuration(ms);
+            } catch (err) {
+              thrown.push((err as Error & { code: string }).code);
+            }
+          }
+          req.session.setDuration(1e15);
+          res.end();
+        },
+      });
+      const browser = new Browser(app.url);
+      expect((await browser.get('/bad')).status).toBe(200);
+      expect(thrown).toEqual(Array(7).fill('ERR_CLIENT_SESSIONS_DURATION'));
+      const expires = browser.jar.get('session')!.attributes.expires as string;
+      expect(Number.isNaN(Date.parse(expires))).toBe(false);
+      expect(Number(fields(browser)[3])).toBe(1e15);
+    });
+
     it("one request's setDuration or ephemeral never changes another request's cookie", async () => {
       app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET })], routes);
       const a = new Browser(app.url);

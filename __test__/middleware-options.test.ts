@@ -47,11 +47,11 @@ describe(`middleware options (${BACKEND})`, () => {
   it('checks duration, requestKey, proxy and onError', () => {
     expect(refusal({ secret: SECRET, duration: -5 })).toMatchObject({
       code: 'ERR_CLIENT_SESSIONS_DURATION',
-      message: 'client-sessions-native: duration must be a whole number of milliseconds above 0, got -5',
+      message: 'client-sessions-native: duration must be a whole number of milliseconds above 0 up to 1000000000000000 (about 31,700 years), got -5',
     });
     expect(refusal({ secret: SECRET, duration: '1d' })).toMatchObject({
       code: 'ERR_CLIENT_SESSIONS_DURATION',
-      message: 'client-sessions-native: duration must be a whole number of milliseconds above 0, got a string',
+      message: 'client-sessions-native: duration must be a whole number of milliseconds above 0 up to 1000000000000000 (about 31,700 years), got a string',
     });
     expect(refusal({ secret: SECRET, duration: '1d' })).toBeInstanceOf(TypeError);
     expect(refusal({ secret: SECRET, requestKey: '' })).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_REQUEST_KEY' });
@@ -66,9 +66,23 @@ describe(`middleware options (${BACKEND})`, () => {
     expect(err).toMatchObject({
       code: 'ERR_CLIENT_SESSIONS_DURATION',
       message:
-        'client-sessions-native: duration must be a whole number of milliseconds above 0, got 0 (client-sessions treated 0 as its 24-hour default: leave duration out, or write 86400000, for the same lifetime)',
+        'client-sessions-native: duration must be a whole number of milliseconds above 0 up to 1000000000000000 (about 31,700 years), got 0 (client-sessions treated 0 as its 24-hour default: leave duration out, or write 86400000, for the same lifetime)',
     });
     expect(() => sessions({ secret: SECRET, duration: 1 })).not.toThrow();
+  });
+
+  it('every duration is bounded, so every date the middleware computes is a valid, exact one', () => {
+    // 10^15 ms: now + duration + activeDuration + 1 s stays a valid Date (< 8.64e15) and an exact integer.
+    expect(() => sessions({ secret: SECRET, duration: 1e15, activeDuration: 1e15, cookie: { maxAge: 1e15 } })).not.toThrow();
+    for (const options of [
+      { duration: 1e15 + 1 },
+      { duration: 8.7e15 },
+      { activeDuration: 1e15 + 1 },
+      { activeDuration: Number.MAX_SAFE_INTEGER },
+      { cookie: { maxAge: 1e15 + 1 } },
+    ]) {
+      expect(refusal({ secret: SECRET, ...options }).message, JSON.stringify(options)).toMatch(/up to 1000000000000000/);
+    }
   });
 
   it('checks cookie attributes, so nothing can inject into the header', () => {

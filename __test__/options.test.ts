@@ -2,7 +2,7 @@
 // the fix, and an err.code tests and callers can rely on.
 import { describe, expect, it } from 'vitest';
 
-import { createCodec, type CodecOptions } from '../src/index';
+import sessions, { createCodec, util, type CodecOptions } from '../src/index';
 import { BACKEND, SECRET, codecOn } from './helpers/backend';
 import { rawKeys } from './helpers/payloads';
 
@@ -57,7 +57,12 @@ describe(`option validation (${BACKEND})`, () => {
   });
 
   it('refuses wrong key types', () => {
-    expectRefused({ secret: 42 }, 'ERR_CLIENT_SESSIONS_SECRET', /secret must be a string or a Buffer, got 42/, TypeError);
+    // Key material is described by its type, never shown, even when it is a number.
+    const numeric = setupError({ secret: 1234567890123 });
+    expect(numeric).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_SECRET', message: 'client-sessions-native: secret must be a string or a Buffer, got a number' });
+    expect(numeric).toBeInstanceOf(TypeError);
+    expect(setupError({ encryptionKey: 12345678901234567890, signatureKey: Buffer.alloc(32) }).message).not.toMatch(/[0-9]{5}/);
+    expect(setupError({ keys: [{ secret: 987654321987 }] }).message).not.toMatch(/987654321987/);
     expectRefused({ encryptionKey: 'abc', signatureKey: Buffer.alloc(32) }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY', /encryptionKey must be a Buffer, got a string/, TypeError);
     expectRefused({ encryptionKey: Buffer.alloc(32, 1), signatureKey: [1, 2] }, 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY', /signatureKey must be a Buffer, got an array/, TypeError);
   });
@@ -108,6 +113,27 @@ describe(`option validation (${BACKEND})`, () => {
     expect(codecOn({ secret: SECRET, cookieName: "__Host-my.session_1!#$%&'*+^`|~" }).cookieName).toBe("__Host-my.session_1!#$%&'*+^`|~");
   });
 
+  it('every empty secret or key is refused, whatever its type', () => {
+    const empties: Array<[unknown, string]> = [
+      [{ secret: Buffer.alloc(0) }, 'ERR_CLIENT_SESSIONS_SECRET'],
+      [{ secret: new Uint8Array(0) }, 'ERR_CLIENT_SESSIONS_SECRET'],
+      [{ secret: Buffer.from(process.env.CLIENT_SESSIONS_TEST_UNSET ?? '', 'base64') }, 'ERR_CLIENT_SESSIONS_SECRET'],
+      [{ secret: [SECRET, Buffer.alloc(0)] }, 'ERR_CLIENT_SESSIONS_SECRET'],
+      [{ secret: [SECRET, ''] }, 'ERR_CLIENT_SESSIONS_SECRET'],
+      [{ keys: [{ secret: SECRET }, { secret: Buffer.alloc(0) }] }, 'ERR_CLIENT_SESSIONS_SECRET'],
+      [{ keys: [{ secret: '' }] }, 'ERR_CLIENT_SESSIONS_SECRET'],
+      [{ encryptionKey: Buffer.alloc(0), signatureKey: Buffer.alloc(32, 1) }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY'],
+      [{ encryptionKey: Buffer.alloc(32, 1), signatureKey: Buffer.alloc(0) }, 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY'],
+    ];
+    for (const [options, code] of empties) {
+      expect(setupError(options), code).toMatchObject({ code, message: expect.stringMatching(/is empty/) });
+      expect(() => sessions(options as never)).toThrow(expect.objectContaining({ code }));
+      // util keeps client-sessions' lenient key rules, but not this one.
+      expect(() => util.encode({ cookieName: 's', ...(options as object) } as never, {})).toThrow(expect.objectContaining({ code }));
+    }
+    expect(setupError({ secret: Buffer.alloc(0) }).message).toMatch(/keys derived from an empty secret can be computed by anyone/);
+  });
+
   it('activeDuration must be whole non-negative milliseconds', () => {
     expect(() => codecOn({ secret: SECRET, activeDuration: 0 })).not.toThrow();
     const cases: Array<[unknown, string]> = [[-1, '-1'], [1.5, '1.5'], [Number.NaN, 'NaN'], ['300000', 'a string'], [Infinity, 'Infinity'], [null, 'null']];
@@ -115,7 +141,7 @@ describe(`option validation (${BACKEND})`, () => {
       expectRefused(
         { secret: SECRET, activeDuration: bad },
         'ERR_CLIENT_SESSIONS_DURATION',
-        `activeDuration must be a whole number of milliseconds (0 or more), got ${got}`,
+        `activeDuration must be a whole number of milliseconds from 0 up to 1000000000000000 (about 31,700 years), got ${got}`,
         TypeError,
       );
     }

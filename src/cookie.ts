@@ -2,7 +2,7 @@
 // carries ever reaches the header except the encoded (base64url and digits) cookie value.
 
 import { codedError } from './errors';
-import { describe } from './options';
+import { MAX_DURATION, describe } from './options';
 
 export type SameSite = 'strict' | 'lax' | 'none';
 export type Priority = 'low' | 'medium' | 'high';
@@ -66,8 +66,8 @@ export function resolveCookieOptions(cookie: unknown): ResolvedCookieOptions {
 
   let maxAge: number | undefined;
   if (c.maxAge !== undefined && c.maxAge !== null) {
-    if (typeof c.maxAge !== 'number' || !Number.isSafeInteger(c.maxAge) || c.maxAge <= 0) {
-      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.maxAge must be a whole number of milliseconds above 0, got ${describe(c.maxAge)}`, TypeError);
+    if (typeof c.maxAge !== 'number' || !Number.isSafeInteger(c.maxAge) || c.maxAge <= 0 || c.maxAge > MAX_DURATION) {
+      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie.maxAge must be a whole number of milliseconds above 0 up to ${MAX_DURATION}, got ${describe(c.maxAge)}`, TypeError);
     }
     maxAge = c.maxAge;
   }

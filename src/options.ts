@@ -72,6 +72,15 @@ export interface ResolvedCodecOptions {
 export type KeyPolicy = 'strict' | 'compatible';
 
 export const DEFAULT_COOKIE_NAME = 'session_state';
+
+/**
+ * The longest duration, activeDuration, maxAge or setDuration accepted: 10^15 ms, about 31,700
+ * years. With it every date the library computes is a valid Date (at most 8.64e15 ms) and every
+ * timestamp stays an exact integer below 2^53: now + duration + activeDuration + 1 s fits with
+ * room to spare for the next several thousand years of `now`. Past Date's range, Expires came
+ * out as "Invalid Date", and a createdAt pushed past 2^53 stopped the cookie being re-issued.
+ */
+export const MAX_DURATION = 10 ** 15;
 export const DEFAULT_ACTIVE_DURATION = 5 * 60 * 1000;
 
 // RFC 7230 token characters: what a cookie name may hold.
@@ -181,8 +190,8 @@ export function resolveSignatureAlgorithm(name: unknown): SignatureAlgorithm {
  */
 export function resolveMilliseconds(option: string, value: unknown, fallback: number, minimum: 0 | 1 = 0, whenZero = ''): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
-    const range = minimum === 0 ? '(0 or more)' : 'above 0';
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum || value > MAX_DURATION) {
+    const range = `${minimum === 0 ? 'from 0' : 'above 0'} up to ${MAX_DURATION} (about 31,700 years)`;
     const note = value === 0 && whenZero !== '' ? ` (${whenZero})` : '';
     throw codedError(
       'ERR_CLIENT_SESSIONS_DURATION',
@@ -245,7 +254,7 @@ function checkKeySet(
   policy: KeyPolicy,
 ): ResolvedKeySet {
   const resolved: ResolvedKeySet = {};
-  if (set.secret !== undefined && set.secret !== null && set.secret !== '') {
+  if (set.secret !== undefined && set.secret !== null) {
     resolved.secret = toSecretBuffer(set.secret, where);
   }
   if (set.encryptionKey !== undefined) resolved.encryptionKey = toKeyBuffer('encryptionKey', set.encryptionKey, where);
@@ -284,8 +293,6 @@ function checkKeySet(
     if (encryptionKey.length === signatureKey.length && timingSafeEqual(encryptionKey, signatureKey)) {
       throw codedError('ERR_CLIENT_SESSIONS_SAME_KEYS', `Encryption and Signature keys must be different${where}: use two independent random keys`);
     }
-  } else if (resolved.signatureKey?.length === 0) {
-    throw codedError('ERR_CLIENT_SESSIONS_SIGNATURE_KEY', `signatureKey${where} must not be empty`);
   }
   return resolved;
 }
@@ -294,20 +301,41 @@ export function derive(secret: Buffer | undefined, label: string): Buffer {
   return createHmac('sha256', secret ?? Buffer.alloc(0)).update(label).digest();
 }
 
+// Empty key material of any type is refused: HMAC takes an empty key without complaint, and
+// keys derived from one can be computed by anyone, so sessions could be forged. It is what
+// `secret: Buffer.from(process.env.UNSET ?? '', 'base64')` gives when the variable is missing.
 function toSecretBuffer(secret: unknown, where: string): Buffer {
-  if (typeof secret === 'string') return Buffer.from(secret, 'utf8');
-  if (secret instanceof Uint8Array) return Buffer.from(secret);
-  throw codedError('ERR_CLIENT_SESSIONS_SECRET', `secret${where} must be a string or a Buffer, got ${describe(secret)}`, TypeError);
+  let bytes: Buffer;
+  if (typeof secret === 'string') bytes = Buffer.from(secret, 'utf8');
+  else if (secret instanceof Uint8Array) bytes = Buffer.from(secret);
+  else throw codedError('ERR_CLIENT_SESSIONS_SECRET', `secret${where} must be a string or a Buffer, got ${describeType(secret)}`, TypeError);
+  if (bytes.length === 0) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_SECRET',
+      `secret${where} is empty, and keys derived from an empty secret can be computed by anyone: give a long random secret (is the environment variable it comes from unset?)`,
+    );
+  }
+  return bytes;
 }
 
 // A copy, so changing the caller's Buffer later does not change the keys in use.
 function toKeyBuffer(name: string, key: unknown, where: string): Buffer {
-  if (key instanceof Uint8Array) return Buffer.from(key);
-  throw codedError(
-    name === 'encryptionKey' ? 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY' : 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY',
-    `${name}${where} must be a Buffer, got ${describe(key)}`,
-    TypeError,
-  );
+  const code = name === 'encryptionKey' ? 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY' : 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY';
+  if (!(key instanceof Uint8Array)) throw codedError(code, `${name}${where} must be a Buffer, got ${describeType(key)}`, TypeError);
+  if (key.length === 0) {
+    throw codedError(code, `${name}${where} is empty: give random key bytes (is the environment variable it comes from unset?)`);
+  }
+  return Buffer.from(key);
+}
+
+/**
+ * A value's kind for a message about key material: never the value, not even a number (a
+ * secret passed as a number is still a secret).
+ */
+export function describeType(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** Describes a value for an error message without printing it (it may be a secret). */

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Codec } from './codec';
 import { PACKAGE, codedError } from './errors';
 import type { MiddlewareSettings } from './middleware-options';
+import { MAX_DURATION } from './options';
 import { reportProblem } from './report';
 import { createTracker, dropForbiddenKeys, isPlainObject, parseContent, unwrap, type MethodSource, type Tracker } from './tracking';
 
@@ -112,8 +113,8 @@ export class SessionState implements MethodSource {
   }
 
   setDuration(ms: number, ephemeral?: boolean): void {
-    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms <= 0) {
-      throw codedError('ERR_CLIENT_SESSIONS_DURATION', `setDuration needs a whole number of milliseconds above 0, got ${String(ms)}`, TypeError);
+    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_DURATION) {
+      throw codedError('ERR_CLIENT_SESSIONS_DURATION', `setDuration needs a whole number of milliseconds above 0 up to ${MAX_DURATION}, got ${typeof ms === 'number' ? String(ms) : `a ${typeof ms}`}`, TypeError);
     }
     if (ephemeral && this.#settings.cookie.maxAge !== undefined) {
       throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', 'you cannot have an ephemeral cookie with a maxAge.', Error, false);

@@ -144,6 +144,14 @@ impl NativeCodec {
 }
 
 fn key_material(set: &KeySetInput, index: usize) -> Result<KeyMaterial, CodedError> {
+  // The TypeScript layer refuses empty key material with a fuller message; this is the last
+  // line: keys derived from an empty secret can be computed by anyone.
+  if set.secret.as_ref().is_some_and(|secret| secret.is_empty()) {
+    return Err(coded(
+      "ERR_CLIENT_SESSIONS_SECRET",
+      format!("the secret of key set {index} is empty"),
+    ));
+  }
   // As in client-sessions, a raw key that is given wins over the one the secret would derive.
   let derived = set.secret.as_ref().map(|secret| derive_keys(secret));
   let pick = |raw: &Option<Buffer>, derived: Option<&Zeroizing<Vec<u8>>>| {
