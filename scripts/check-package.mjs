@@ -17,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'csn-package-'));
-const MAX_UNPACKED_BYTES = 200 * 1024;
+// A guard against packing something by mistake (sources, fixtures, a binary), not a size goal:
+// the README and the compiled adapters are most of it, and both grow with the package.
+const MAX_UNPACKED_BYTES = 400 * 1024;
 let failures = 0;
 
 function check(ok, what) {
@@ -119,6 +121,22 @@ try {
   check(cjs.stdout.trim() === 'function js function', `require works and reports js (${cjs.stdout.trim() || cjs.stderr})`);
   const esm = node(alone, `import s, { backend, createCodec } from 'client-sessions-native'; console.log(typeof s, backend, typeof createCodec)`, {}, 'module');
   check(esm.stdout.trim() === 'function js function', `import works and reports js (${esm.stdout.trim() || esm.stderr})`);
+  // No binary: the reason names this host's package and the fix, in a few lines, not the
+  // generated loader's first attempt (wasm32-wasi) and its cause chain of every attempt.
+  const why = node(alone, `
+    const s = require('client-sessions-native');
+    const { inspect } = require('node:util');
+    let forced = '';
+    try { s.createCodec({ secret: 'a package test secret, long enough', backend: 'native' }); } catch (err) { forced = inspect(err); }
+    console.log(JSON.stringify({ reason: s.nativeLoadError().message, lines: s.nativeLoadError().message.split('\\n').length, forced, chained: /\\[cause\\]/.test(forced) || /\\[cause\\]/.test(inspect(s.nativeLoadError())) }));
+  `);
+  const reason = JSON.parse(why.stdout || '{}');
+  check(
+    new RegExp(`${pkg.name}-${hostPlatform()} is not installed`).test(reason.reason ?? '') && !/wasm32/.test(reason.reason ?? '') && reason.lines <= 3,
+    `nativeLoadError() names ${pkg.name}-${hostPlatform()} in ${reason.lines} lines (${(reason.reason ?? why.stderr).split('\n')[0]})`,
+  );
+  check(/ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE/.test(reason.forced ?? '') && reason.chained === false && !/wasm32/.test(reason.forced ?? ''),
+    'forcing native without a binary: a coded error without the loader\'s cause chain');
   const app = node(alone, EXPRESS_APP);
   check(app.stdout.trim() === '{"backend":"js","first":{"n":1},"second":{"n":2}}', `Express keeps a session across requests on js (${app.stdout.trim() || app.stderr})`);
 
@@ -142,7 +160,7 @@ try {
   check(fallback.status === 0 && fallback.stdout.trim() === 'js', `a corrupt binary falls back to js (${fallback.stdout.trim() || fallback.stderr})`);
   check(debugLines.length === 1 && /native backend unavailable, using js: /.test(debugLines[0]), `one debug line says why: ${debugLines[0]}`);
   const forced = node(withBinary, `require('client-sessions-native')`, { CLIENT_SESSIONS_NATIVE_BACKEND: 'native' });
-  check(forced.status !== 0 && /native backend was requested but cannot be loaded/.test(forced.stderr) && /Reinstall/.test(forced.stderr),
+  check(forced.status !== 0 && /native backend was requested but cannot be loaded/.test(forced.stderr) && /reinstall on this machine/.test(forced.stderr),
     `forcing native with a corrupt binary fails with the fix: ${(forced.stderr.match(/client-sessions-native: [^\n]*/) ?? [''])[0].slice(0, 160)}...`);
 } finally {
   rmSync(work, { recursive: true, force: true });

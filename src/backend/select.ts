@@ -5,7 +5,7 @@
 import { debuglog } from 'node:util';
 
 import type { BackendChoice, BackendName, TestableCodec } from '../codec';
-import { codedError } from '../errors';
+import { PACKAGE, codedError } from '../errors';
 import type { ResolvedCodecOptions } from '../options';
 import { JsCodec } from './js';
 import { NativeCodec, loadNative } from './native';
@@ -15,10 +15,22 @@ export const BACKEND_ENV = 'CLIENT_SESSIONS_NATIVE_BACKEND';
 const debug = debuglog('client-sessions-native');
 let fallbackLogged = false;
 
+/**
+ * An environment variable, or undefined where the environment cannot be read: Deno without
+ * --allow-env throws NotCapable on any read, and this module is imported before the app runs.
+ */
+function readEnvironment(name: string): string | undefined {
+  try {
+    return process.env[name];
+  } catch {
+    return undefined;
+  }
+}
+
 /** The choice from an option value, else the environment, else `auto`. */
 export function requestedBackend(option?: unknown): BackendChoice {
   if (option !== undefined) return parseChoice(option, 'the backend option');
-  const fromEnv = process.env[BACKEND_ENV];
+  const fromEnv = readEnvironment(BACKEND_ENV);
   if (fromEnv === undefined || fromEnv === '') return 'auto';
   return parseChoice(fromEnv.trim().toLowerCase(), `${BACKEND_ENV}`);
 }
@@ -40,7 +52,7 @@ export function resolveBackend(choice: BackendChoice): BackendName {
   if (choice === 'native') throw nativeUnavailable(loaded.error);
   if (!fallbackLogged) {
     fallbackLogged = true;
-    debug('native backend unavailable, using js: %s', loadFailureReason(loaded.error));
+    debug('native backend unavailable, using js: %s', loadFailureReason(loaded.error, currentHost()));
   }
   return 'js';
 }
@@ -52,10 +64,29 @@ export function createBackendCodec(options: ResolvedCodecOptions, choice: Backen
   return new NativeCodec(options, loaded.binding);
 }
 
-/** Why the native binary did not load, or undefined if it loaded (or was never tried). */
+let loadErrorSummary: Error | undefined;
+
+/**
+ * Why the native binary did not load, or undefined if it loaded: the host's package and the fix
+ * in a few lines. The loader's own error is a chain of one error per file and package it tried
+ * (about 70 lines printed) that starts with a wasm32-wasi package and an "npm has a bug" notice;
+ * its first lines are kept as `attempts`, which inspecting the error does not print.
+ */
 export function nativeLoadError(): Error | undefined {
   const loaded = loadNative();
-  return 'error' in loaded ? loaded.error : undefined;
+  if (!('error' in loaded)) return undefined;
+  loadErrorSummary ??= summarize(
+    `${PACKAGE}: the native binary did not load on ${hostName(currentHost())}: ${loadFailureReason(loaded.error, currentHost())}.\n${fixFor(currentHost())}`,
+    loaded.error,
+  );
+  return loadErrorSummary;
+}
+
+/** A short error carrying the loader's attempts as a non-enumerable `attempts` list. */
+function summarize(message: string, loaderError: Error, code?: 'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE'): Error {
+  const err = code === undefined ? new Error(message) : codedError(code, message, Error, false);
+  Object.defineProperty(err, 'attempts', { value: loaderAttempts(loaderError), enumerable: false });
+  return err;
 }
 
 /** What the platform package name depends on. */
@@ -105,18 +136,23 @@ function currentHost(): Host {
  * how to run anyway. A user can follow every line of it; `host` is a parameter for the tests.
  */
 export function nativeUnavailable(cause: Error, host: Host = currentHost()): Error {
-  const where = `${host.platform}-${host.arch}`;
-  const name = platformPackageName(host);
-  const fix = PLATFORM_PACKAGES.includes(name)
-    ? `npm should have installed its optional dependency ${name}: reinstall on this machine with optional dependencies included (not --omit=optional or --no-optional),\n` +
-      `or use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`
-    : `No prebuilt binary is published for ${where}: use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`;
-  const err = codedError(
+  return summarize(
+    `${PACKAGE}: the native backend was requested but cannot be loaded on ${hostName(host)} (${loadFailureReason(cause, host)}).\n${fixFor(host)}`,
+    cause,
     'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE',
-    `the native backend was requested but cannot be loaded on ${where} (${loadFailureReason(cause)}).\n${fix}`,
   );
-  (err as Error & { cause?: unknown }).cause = cause;
-  return err;
+}
+
+function hostName(host: Host): string {
+  return `${host.platform}-${host.arch}`;
+}
+
+function fixFor(host: Host): string {
+  const name = platformPackageName(host);
+  return PLATFORM_PACKAGES.includes(name)
+    ? `npm should have installed its optional dependency ${name}: reinstall on this machine with optional dependencies included (not --omit=optional or --no-optional),\n` +
+        `or use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`
+    : `No prebuilt binary is published for ${hostName(host)}: use backend 'auto' or 'js' (${BACKEND_ENV}=js) to run on node:crypto.`;
 }
 
 /**
@@ -124,15 +160,21 @@ export function nativeUnavailable(cause: Error, host: Host = currentHost()): Err
  * native binding" whose cause chain holds each attempt; a corrupt or incompatible file says more
  * than the "Cannot find module" of paths that simply are not there.
  */
-export function loadFailureReason(error: Error): string {
+export function loadFailureReason(error: Error, host: Host): string {
+  const attempts = loaderAttempts(error);
+  const specific = attempts.find((message) => !/Cannot find module/.test(message));
+  if (specific !== undefined) return specific;
+  if (attempts.length > 0) return `${platformPackageName(host)} is not installed`;
+  return firstLine(error.message);
+}
+
+/** The first line of each attempt in the generated loader's cause chain. */
+function loaderAttempts(error: Error): string[] {
   const attempts: string[] = [];
   for (let cause = (error as { cause?: unknown }).cause; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
     attempts.push(firstLine(cause.message));
   }
-  const specific = attempts.find((message) => !/Cannot find module/.test(message));
-  if (specific !== undefined) return specific;
-  if (attempts.length > 0) return `no native binary is installed for ${process.platform}-${process.arch} (${attempts[0]})`;
-  return firstLine(error.message);
+  return attempts;
 }
 
 function firstLine(text: string): string {
