@@ -2,7 +2,7 @@
 // same process share its state (one binary load, one default backend).
 import clientSessions from './index.js';
 
-export const { util, createCodec, backend, nativeLoadError, BACKEND_ENV, MAX_COOKIE_VALUE_LENGTH } = clientSessions;
+export const { util, createCodec, backend, nativeLoadError, BACKEND_ENV, MAX_COOKIE_VALUE_LENGTH, crossOriginProtection } = clientSessions;
 export default clientSessions;
 
 export type SessionOptions = clientSessions.SessionOptions;
@@ -32,3 +32,6 @@ export type UtilOptions = clientSessions.UtilOptions;
 export type HmacOptions = clientSessions.HmacOptions;
 export type CodedError = clientSessions.CodedError;
 export type ErrorCode = clientSessions.ErrorCode;
+export type CrossOriginProtectionOptions = clientSessions.CrossOriginProtectionOptions;
+export type CrossOriginProtectionMiddleware = clientSessions.CrossOriginProtectionMiddleware;
+export type CrossOriginOptions = clientSessions.CrossOriginOptions;

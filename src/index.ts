@@ -6,6 +6,8 @@ import * as backendSelect from './backend/select';
 import type * as codecTypes from './codec';
 import * as codecModule from './codec';
 import * as createCodecModule from './create-codec';
+import * as crossOriginMiddlewareModule from './cross-origin-middleware';
+import type * as crossOriginTypes from './cross-origin';
 import type * as errorTypes from './errors';
 import type * as middlewareOptionTypes from './middleware-options';
 import * as middlewareModule from './middleware';
@@ -41,6 +43,8 @@ namespace clientSessions {
   export const nativeLoadError = backendSelect.nativeLoadError;
   export const BACKEND_ENV = backendSelect.BACKEND_ENV;
   export const MAX_COOKIE_VALUE_LENGTH = codecModule.MAX_COOKIE_VALUE_LENGTH;
+  /** Refuses cross-origin POSTs and the like with 403; mount it before the sessions. */
+  export const crossOriginProtection = crossOriginMiddlewareModule.crossOriginProtection;
 
   export type SessionOptions = middlewareOptionTypes.SessionOptions;
   export type CookieOptions = cookieTypes.CookieOptions;
@@ -69,6 +73,9 @@ namespace clientSessions {
   export type HmacOptions = utilModule.HmacOptions;
   export type CodedError = errorTypes.CodedError;
   export type ErrorCode = errorTypes.ErrorCode;
+  export type CrossOriginProtectionOptions = crossOriginMiddlewareModule.CrossOriginProtectionOptions;
+  export type CrossOriginProtectionMiddleware = crossOriginMiddlewareModule.CrossOriginProtectionMiddleware;
+  export type CrossOriginOptions = crossOriginTypes.CrossOriginOptions;
 }
 
 export = clientSessions;
