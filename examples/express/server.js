@@ -5,8 +5,9 @@
 const express = require('express');
 const sessions = require('client-sessions-native');
 
-// Only for trying the example locally. Anyone who knows a secret can forge sessions, so a real
-// deployment must set SESSION_SECRET and CART_SECRET to long random strings.
+// Only for trying the example locally. Anyone who knows a secret can forge sessions, and these
+// are public, so a real deployment must set SESSION_SECRET and CART_SECRET to long random
+// strings; under NODE_ENV=production createApp() refuses to start without them.
 const DEV_ONLY_SESSION_SECRET = 'DEVELOPMENT-ONLY-session-secret-do-not-use-in-production';
 const DEV_ONLY_CART_SECRET = 'DEVELOPMENT-ONLY-cart-secret-do-not-use-in-production';
 
@@ -33,6 +34,24 @@ function secretFromEnv(name, devFallback) {
     console.warn(`WARNING: ${name} is not set; using a development-only secret (never do this in production)`);
   }
   return devFallback;
+}
+
+// A production server started without its secrets would otherwise run on the public ones above,
+// where anyone can forge a login: refuse, naming every variable to set and how.
+function checkProductionSecrets() {
+  if (process.env.NODE_ENV !== 'production') return;
+  const missing = [
+    ['SESSION_SECRET', DEV_ONLY_SESSION_SECRET],
+    ['CART_SECRET', DEV_ONLY_CART_SECRET],
+  ]
+    .filter(([name, devOnly]) => !process.env[name] || process.env[name] === devOnly)
+    .map(([name]) => name);
+  if (missing.length === 0) return;
+  throw new Error(
+    `NODE_ENV=production but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set: ` +
+      'the development secrets are public, so anyone could forge sessions with them. ' +
+      `Set each to a long random string, e.g. ${missing.map((name) => `${name}=$(openssl rand -hex 32)`).join(' ')}.`,
+  );
 }
 
 function escapeHtml(value) {
@@ -132,9 +151,18 @@ function badRequest(res, message) {
     .send(page('Bad request', `<h1>Bad request</h1>\n<p class="error">${escapeHtml(message)}</p>\n<p><a href="/">Back</a></p>`));
 }
 
-function createApp() {
+// `crossOriginProtection: false` exists only so scripts/browser-test.mjs can show the attack
+// succeeding without the protection; an app has no reason to turn it off.
+function createApp({ crossOriginProtection = true } = {}) {
+  checkProductionSecrets();
   const app = express();
   app.disable('x-powered-by');
+
+  // Before the sessions: a POST, PUT, PATCH or DELETE that a browser says comes from another
+  // site's page (Sec-Fetch-Site, or else Origin against Host) gets a 403 before any cookie is read
+  // or written. Without it, another site could submit the login form and log a visitor in as
+  // the attacker. curl and other non-browser clients send neither header and pass.
+  if (crossOriginProtection) app.use(sessions.crossOriginProtection());
 
   app.use(
     sessions({
@@ -144,8 +172,9 @@ function createApp() {
       // Someone active in the last 5 minutes before expiry gets the session extended, so an
       // active user is not logged out mid-task while an idle one still expires within the hour.
       activeDuration: 5 * MINUTE,
-      // Lax keeps the cookie off cross-site POSTs, which is this demo's only defence against
-      // another site submitting the login/logout/cart forms on a visitor's behalf.
+      // Lax keeps the cookie off cross-site POSTs, so a form another site submits acts without
+      // the visitor's session. It does not stop that POST from setting a cookie (login CSRF),
+      // nor a sibling subdomain, which is the same site: crossOriginProtection above does that.
       cookie: { sameSite: 'lax' },
     }),
   );
@@ -254,7 +283,14 @@ if (require.main === module) {
   const port = process.env.PORT || 3000;
   // Loopback by default so a demo with a public dev secret is not reachable from the network.
   const host = process.env.HOST || '127.0.0.1';
-  const server = createApp().listen(port, host, () => {
+  let app;
+  try {
+    app = createApp();
+  } catch (err) {
+    console.error(`Not starting: ${err.message}`);
+    process.exit(1);
+  }
+  const server = app.listen(port, host, () => {
     const { port: actualPort } = server.address();
     const shownHost = host.includes(':') ? `[${host}]` : host;
     console.log(`Listening on http://${shownHost}:${actualPort}/ (sessions backend: ${sessions.backend})`);
