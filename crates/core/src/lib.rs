@@ -22,3 +22,10 @@ pub use decoded::{DecodeStatus, Decoded, InvalidReason};
 pub use error::{ConfigError, EncodeError};
 pub use header::cookie_values;
 pub use keys::{derive_keys, KeyMaterial};
+
+/// Internals the fuzz targets (fuzz/) call directly; not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+  pub use crate::base64url::{decode as base64url_decode, encode_into as base64url_encode_into};
+}
