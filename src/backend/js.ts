@@ -8,8 +8,10 @@ import {
   createDecipheriv,
   createHmac,
   createSecretKey,
+  getCiphers,
   randomFillSync,
   timingSafeEqual,
+  type Cipher,
   type Decipher,
   type KeyObject,
 } from 'node:crypto';
@@ -42,6 +44,8 @@ interface JsKeySet {
    * which was the largest single cost of a js decode after the HMAC.
    */
   blockDecryptor: Decipher;
+  /** AES-ECB encryption for runtimes whose node:crypto lacks this key size's CBC (see cbcEncrypt). */
+  blockEncryptor: Cipher | undefined;
 }
 
 const IV_LENGTH = 16;
@@ -78,6 +82,8 @@ export class JsCodec implements TestableCodec {
   readonly cookieName: string;
   readonly #namePrefix: Buffer;
   readonly #cipher: string;
+  /** Whether node:crypto has the CBC cipher itself; Deno 2.9 has aes-192-ecb but no aes-192-cbc. */
+  readonly #nativeCbc: boolean;
   readonly #hash: string;
   readonly #tagLength: number;
   readonly #tagTextLength: number;
@@ -94,7 +100,8 @@ export class JsCodec implements TestableCodec {
     this.#tagTextLength = Math.ceil((signature.tagLength * 4) / 3);
     this.#activeDuration = options.activeDuration;
     const blockCipher = ENCRYPTION_ALGORITHMS[options.encryptionAlgorithm].blockCipher;
-    this.#keys = options.keys.map((set) => importKeySet(set, blockCipher));
+    this.#nativeCbc = getCiphers().includes(this.#cipher);
+    this.#keys = options.keys.map((set) => importKeySet(set, blockCipher, !this.#nativeCbc));
   }
 
   encode(json: string, createdAt: number, duration: number): string {
@@ -110,9 +117,16 @@ export class JsCodec implements TestableCodec {
     checkMillis(duration, 'duration');
     checkJson(json);
     const key = this.#keys[0]!;
-    const cipher = createCipheriv(this.#cipher, key.encryptionKey, iv);
-    const head = cipher.update(this.cookieName + '=' + json, 'utf8');
-    const tail = cipher.final();
+    let head: Buffer;
+    let tail: Buffer;
+    if (key.blockEncryptor === undefined) {
+      const cipher = createCipheriv(this.#cipher, key.encryptionKey, iv);
+      head = cipher.update(this.cookieName + '=' + json, 'utf8');
+      tail = cipher.final();
+    } else {
+      head = cbcEncrypt(key.blockEncryptor, iv, Buffer.from(this.cookieName + '=' + json, 'utf8'));
+      tail = EMPTY;
+    }
     // The MAC input `iv . ciphertext . createdAt . duration` in one buffer, so the HMAC is fed
     // by a single call (each call into node:crypto costs more than copying a cookie's bytes).
     const suffix = '.' + createdAt + '.' + duration;
@@ -265,7 +279,7 @@ export class JsCodec implements TestableCodec {
   }
 }
 
-function importKeySet(set: ResolvedKeySet, blockCipher: string): JsKeySet {
+function importKeySet(set: ResolvedKeySet, blockCipher: string, withBlockEncryptor: boolean): JsKeySet {
   const encryption = set.encryptionKey ?? createHmac('sha256', set.secret!).update(KDF_ENCRYPTION_LABEL).digest();
   const signature = set.signatureKey ?? createHmac('sha256', set.secret!).update(KDF_SIGNATURE_LABEL).digest();
   // KeyObjects keep the bytes inside node:crypto; the intermediate Buffers are wiped.
@@ -274,10 +288,32 @@ function importKeySet(set: ResolvedKeySet, blockCipher: string): JsKeySet {
     encryptionKey,
     signatureKey: createSecretKey(signature),
     blockDecryptor: createDecipheriv(blockCipher, encryptionKey, null).setAutoPadding(false),
+    blockEncryptor: withBlockEncryptor ? createCipheriv(blockCipher, encryptionKey, null).setAutoPadding(false) : undefined,
   };
   encryption.fill(0);
   signature.fill(0);
   return keys;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * AES-CBC encryption with PKCS#7 padding on a reused ECB encryptor, block by block:
+ * C[i] = E(P[i] XOR C[i-1]), with the IV as C[-1]. Only where node:crypto lacks the CBC cipher
+ * (aes-192-cbc on Deno 2.9): one update() per block is slower than createCipheriv, and the same
+ * bytes.
+ */
+export function cbcEncrypt(blockEncryptor: Cipher, iv: Uint8Array, plain: Uint8Array): Buffer {
+  const pad = IV_LENGTH - (plain.length % IV_LENGTH);
+  const out = Buffer.alloc(plain.length + pad, pad);
+  out.set(plain);
+  let previous: Uint8Array = iv;
+  for (let offset = 0; offset < out.length; offset += IV_LENGTH) {
+    for (let i = 0; i < IV_LENGTH; i++) out[offset + i]! ^= previous[i]!;
+    blockEncryptor.update(out.subarray(offset, offset + IV_LENGTH)).copy(out, offset);
+    previous = out.subarray(offset, offset + IV_LENGTH);
+  }
+  return out;
 }
 
 /**

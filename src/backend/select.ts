@@ -9,6 +9,7 @@ import { PACKAGE, codedError } from '../errors';
 import type { ResolvedCodecOptions } from '../options';
 import { JsCodec } from './js';
 import { NativeCodec, loadNative } from './native';
+import { autoPrefersJsOver } from './wasi-preference';
 
 export const BACKEND_ENV = 'CLIENT_SESSIONS_NATIVE_BACKEND';
 
@@ -48,7 +49,16 @@ function parseChoice(value: unknown, source: string): BackendChoice {
 export function resolveBackend(choice: BackendChoice): BackendName {
   if (choice === 'js') return 'js';
   const loaded = loadNative();
-  if ('binding' in loaded) return 'native';
+  if ('binding' in loaded) {
+    // `auto` wants the faster codec, and the WASI build of the Rust one is not (wasi-preference.ts).
+    const slower = choice === 'auto' ? autoPrefersJsOver(loaded.binding) : undefined;
+    if (slower === undefined) return 'native';
+    if (!fallbackLogged) {
+      fallbackLogged = true;
+      debug('%s: using js', slower);
+    }
+    return 'js';
+  }
   if (choice === 'native') throw nativeUnavailable(loaded.error);
   if (!fallbackLogged) {
     fallbackLogged = true;
@@ -76,7 +86,7 @@ export function nativeLoadError(): Error | undefined {
   const loaded = loadNative();
   if (!('error' in loaded)) return undefined;
   loadErrorSummary ??= summarize(
-    `${PACKAGE}: the native binary did not load on ${hostName(currentHost())}: ${loadFailureReason(loaded.error, currentHost())}.\n${fixFor(currentHost())}`,
+    describeFailure(`the native binary did not load on ${hostName(currentHost())}:`, loaded.error, currentHost(), ''),
     loaded.error,
   );
   return loadErrorSummary;
@@ -110,13 +120,23 @@ export const PLATFORM_PACKAGES: readonly string[] = [
   'client-sessions-native-darwin-arm64',
   'client-sessions-native-win32-x64-msvc',
   'client-sessions-native-win32-arm64-msvc',
+  'client-sessions-native-linux-arm-gnueabihf',
+  'client-sessions-native-linux-s390x-gnu',
+  'client-sessions-native-freebsd-x64',
+  'client-sessions-native-android-arm64',
+  'client-sessions-native-wasm32-wasi',
 ];
 
-/** The package binding.js looks for on a host (Windows: the MSVC build, as Node is). */
+/**
+ * The package binding.js looks for on a host (Windows: the MSVC build, as Node is). 32-bit ARM
+ * carries its float ABI as napi-rs names it: `linux-arm-gnueabihf`, `linux-arm-musleabihf`,
+ * `android-arm-eabi`.
+ */
 export function platformPackageName(host: Host): string {
   let abi = '';
-  if (host.platform === 'linux') abi = host.glibc ? '-gnu' : '-musl';
+  if (host.platform === 'linux') abi = (host.glibc ? '-gnu' : '-musl') + (host.arch === 'arm' ? 'eabihf' : '');
   else if (host.platform === 'win32') abi = '-msvc';
+  else if (host.platform === 'android' && host.arch === 'arm') abi = '-eabi';
   return `client-sessions-native-${host.platform}-${host.arch}${abi}`;
 }
 
@@ -125,8 +145,13 @@ export function platformPackageName(host: Host): string {
 function currentHost(): Host {
   let glibc = false;
   if (process.platform === 'linux') {
-    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: unknown } } | undefined;
-    glibc = report?.header?.glibcVersionRuntime !== undefined;
+    try {
+      const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: unknown } } | undefined;
+      glibc = report?.header?.glibcVersionRuntime !== undefined;
+    } catch {
+      // Deno without --allow-sys refuses the report; its Linux builds are glibc ones.
+      glibc = true;
+    }
   }
   return { platform: process.platform, arch: process.arch, glibc };
 }
@@ -137,7 +162,7 @@ function currentHost(): Host {
  */
 export function nativeUnavailable(cause: Error, host: Host = currentHost()): Error {
   return summarize(
-    `${PACKAGE}: the native backend was requested but cannot be loaded on ${hostName(host)} (${loadFailureReason(cause, host)}).\n${fixFor(host)}`,
+    describeFailure(`the native backend was requested but cannot be loaded on ${hostName(host)}`, cause, host, '()'),
     cause,
     'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE',
   );
@@ -147,7 +172,20 @@ function hostName(host: Host): string {
   return `${host.platform}-${host.arch}`;
 }
 
-function fixFor(host: Host): string {
+/** `what`, the reason (in parentheses when `brackets` is '()'), and the fix, in three lines. */
+function describeFailure(what: string, loaderError: Error, host: Host, brackets: '' | '()'): string {
+  const reason = loadFailureReason(loaderError, host);
+  const shown = brackets === '()' ? ` (${reason})` : ` ${reason}`;
+  return `${PACKAGE}: ${what}${shown}.\n${fixFor(host, reason)}`;
+}
+
+function fixFor(host: Host, reason: string): string {
+  // Deno refuses the addon for want of a permission and names the flag; reinstalling is no fix.
+  const flag = /run again with the (--allow-[a-z]+) flag/.exec(reason)?.[1];
+  if (flag !== undefined) {
+    return `Deno refused it: run with ${flag} (the native backend needs --allow-env and --allow-ffi, and on Linux --allow-sys or --allow-read=/usr/bin/ldd),\n` +
+      `or use backend 'js' (${BACKEND_ENV}=js) to run on node:crypto.`;
+  }
   const name = platformPackageName(host);
   return PLATFORM_PACKAGES.includes(name)
     ? `npm should have installed its optional dependency ${name}: reinstall on this machine with optional dependencies included (not --omit=optional or --no-optional),\n` +
@@ -162,7 +200,11 @@ function fixFor(host: Host): string {
  */
 export function loadFailureReason(error: Error, host: Host): string {
   const attempts = loaderAttempts(error);
-  const specific = attempts.find((message) => !/Cannot find module/.test(message));
+  // A refusal to load this host's .node file says most (Deno: "Requires ffi access to ….node");
+  // the WASI flavour's own refusals come first in the chain but are not the fix.
+  const specific =
+    attempts.find((message) => /\.node\b/.test(message) && !/Cannot find module/.test(message)) ??
+    attempts.find((message) => !/Cannot find module/.test(message));
   if (specific !== undefined) return specific;
   if (attempts.length > 0) return `${platformPackageName(host)} is not installed`;
   return firstLine(error.message);
