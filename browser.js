@@ -1,0 +1,1 @@
+export * from 'client-sessions-native-wasm32-wasi'
