@@ -21,6 +21,8 @@ const work = mkdtempSync(join(tmpdir(), 'csn-package-'));
 // the README and the compiled adapters are most of it, and both grow with the package.
 const MAX_UNPACKED_BYTES = 400 * 1024;
 let failures = 0;
+// The lifecycle scripts npm runs when the package is installed, as a dependency or from git.
+const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
 
 function check(ok, what) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
@@ -109,6 +111,11 @@ try {
   check(!files.some((f) => /^(src|__test__|bench|crates|scripts|examples|npm)\//.test(f) || f.endsWith('.node')),
     'no sources, tests, benchmarks or binaries in the tarball');
   check(files.includes('dist/index.js') && files.includes('dist/esm.mjs') && files.includes('binding.js'), 'entry points present');
+  // Nothing may run on a user's machine at install time: npm warns about every install script
+  // and a git install would compile Rust (or fail without it) only to fall back to js anyway.
+  const packed = JSON.parse(run('tar', ['-xOzf', main.path, 'package/package.json']));
+  const installHooks = Object.keys(packed.scripts ?? {}).filter((name) => INSTALL_HOOKS.includes(name));
+  check(installHooks.length === 0, `the packed package.json has no install-time scripts${installHooks.length ? ` (has ${installHooks.join(', ')})` : ''}`);
   const publint = spawnSync('npx', ['publint', '--strict', root], { encoding: 'utf8' });
   check(publint.status === 0, `publint --strict${publint.status === 0 ? '' : `\n${publint.stdout}${publint.stderr}`}`);
   const attw = spawnSync('npx', ['attw', main.path, '--format', 'ascii'], { encoding: 'utf8' });
