@@ -49,7 +49,7 @@ export interface ResolvedCookieOptions {
 // end an attribute early or inject a header.
 const ATTRIBUTE_VALUE = /^[\x20-\x3a\x3c-\x7e]*$/;
 
-export function resolveCookieOptions(cookie: unknown): ResolvedCookieOptions {
+export function resolveCookieOptions(cookie: unknown, cookieName = ''): ResolvedCookieOptions {
   if (cookie !== undefined && (cookie === null || typeof cookie !== 'object')) {
     throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `cookie must be an object of cookie attributes, got ${describe(cookie)}`, TypeError);
   }
@@ -63,6 +63,23 @@ export function resolveCookieOptions(cookie: unknown): ResolvedCookieOptions {
   let secure = resolveSecure(c.secure);
   // Browsers drop SameSite=None and Partitioned cookies that are not Secure.
   if ((sameSite === 'none' || partitioned) && secure === 'never') secure = 'always';
+  const prefix = namePrefix(cookieName);
+  if (prefix !== undefined) {
+    // Browsers store a __Secure- or __Host- cookie only with Secure, from a secure page. 'auto'
+    // would leave Secure out on plain HTTP, where the browser drops the cookie anyway.
+    if (c.secure === false) {
+      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `a cookie named ${prefix}… must be Secure, or browsers drop it: remove cookie.secure: false, or rename the cookie`);
+    }
+    secure = 'always';
+    // __Host- also pins the cookie to the exact host and the whole site: that is what stops a
+    // sibling subdomain from setting a cookie of that name (cookie tossing).
+    if (prefix === '__Host-' && (domain !== undefined || path !== '/')) {
+      throw codedError(
+        'ERR_CLIENT_SESSIONS_COOKIE_OPTIONS',
+        `a cookie named __Host-… must have path '/' and no domain, or browsers drop it: ${domain !== undefined ? 'remove cookie.domain' : "set cookie.path to '/'"}, or use the __Secure- prefix`,
+      );
+    }
+  }
 
   let maxAge: number | undefined;
   if (c.maxAge !== undefined && c.maxAge !== null) {
@@ -82,6 +99,14 @@ export function resolveCookieOptions(cookie: unknown): ResolvedCookieOptions {
     expires = c.expires;
   }
   return { path, domain, httpOnly, secure, sameSite, maxAge, expires, ephemeral, partitioned, priority: resolvePriority(c.priority) };
+}
+
+/** The cookie prefix browsers enforce (matched without regard to case, as they match it). */
+function namePrefix(name: string): '__Secure-' | '__Host-' | undefined {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('__host-')) return '__Host-';
+  if (lower.startsWith('__secure-')) return '__Secure-';
+  return undefined;
 }
 
 function attribute(name: string, value: unknown): string {

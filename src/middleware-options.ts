@@ -55,8 +55,8 @@ export function resolveMiddlewareSettings(options: SessionOptions, codec: Resolv
   if (typeof onError !== 'function') {
     throw codedError('ERR_CLIENT_SESSIONS_ON_ERROR', `onError must be a function (err, req) => void, got ${describe(onError)}`, TypeError);
   }
-  const cookie = resolveCookieOptions(options.cookie);
   const cookieName = codec.cookieName;
+  const cookie = resolveCookieOptions(options.cookie, cookieName);
   return {
     cookieName,
     requestKey,

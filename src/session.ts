@@ -300,9 +300,9 @@ function warnInsecureOnce(settings: MiddlewareSettings): void {
   if (warnedInsecure.has(settings)) return;
   warnedInsecure.add(settings);
   const { cookie, cookieName } = settings;
-  const why = cookie.sameSite === 'none' || cookie.partitioned
-    ? 'it is Secure (SameSite=None and Partitioned cookies must be)'
-    : 'it has cookie.secure: true';
+  let why = 'it has cookie.secure: true';
+  if (/^__(?:host|secure)-/i.test(cookieName)) why = 'it is Secure (cookies named __Host-… or __Secure-… must be)';
+  else if (cookie.sameSite === 'none' || cookie.partitioned) why = 'it is Secure (SameSite=None and Partitioned cookies must be)';
   process.emitWarning(
     `${PACKAGE}: the ${cookieName} cookie was not sent, because the request came over plain HTTP and ${why}, which browsers only accept over HTTPS. ` +
       `Use cookie.secure: 'auto' to send it over HTTPS only where the connection allows; behind a TLS proxy, set proxy: true or Express "trust proxy". ` +
