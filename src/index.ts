@@ -6,16 +6,15 @@ import * as backendSelect from './backend/select';
 import type * as codecTypes from './codec';
 import * as codecModule from './codec';
 import * as createCodecModule from './create-codec';
-import * as crossOriginMiddlewareModule from './cross-origin-middleware';
-import type * as crossOriginTypes from './cross-origin';
+import * as crossOriginMiddlewareModule from './adapters/connect/cross-origin';
+import type * as crossOriginTypes from './core/cross-origin';
 import type * as errorTypes from './errors';
-import type * as middlewareOptionTypes from './middleware-options';
-import * as middlewareModule from './middleware';
+import * as middlewareModule from './adapters/connect/middleware';
 import type * as optionTypes from './options';
 import type * as algorithmTypes from './algorithms';
 import type * as cookieTypes from './cookie';
-import type * as reportTypes from './report';
-import type * as sessionTypes from './session';
+import type * as reportTypes from './core/report';
+import type * as sessionTypes from './core/session-state';
 import * as utilModule from './util';
 
 const defaultBackend = backendSelect.resolveBackend(backendSelect.requestedBackend());
@@ -25,7 +24,7 @@ const defaultBackend = backendSelect.resolveBackend(backendSelect.requestedBacke
  * `app.use(sessions({ cookieName: 'session', secret, duration }))`, then `req.session`.
  */
 function clientSessions<T extends object = Record<string, any>>(
-  options: middlewareOptionTypes.SessionOptions,
+  options: middlewareModule.SessionOptions,
 ): middlewareModule.SessionMiddleware<T> {
   return middlewareModule.clientSessions<T>(options);
 }
@@ -46,14 +45,15 @@ namespace clientSessions {
   /** Refuses cross-origin POSTs and the like with 403; mount it before the sessions. */
   export const crossOriginProtection = crossOriginMiddlewareModule.crossOriginProtection;
 
-  export type SessionOptions = middlewareOptionTypes.SessionOptions;
+  export type SessionOptions = middlewareModule.SessionOptions;
   export type CookieOptions = cookieTypes.CookieOptions;
   export type SessionMiddleware<T extends object = Record<string, any>> = middlewareModule.SessionMiddleware<T>;
   export type ClientSession<T extends object = Record<string, any>> = middlewareModule.ClientSession<T>;
   export type SessionMethods = sessionTypes.SessionMethods;
   export type CallbackOrPromise = sessionTypes.CallbackOrPromise;
   export type SessionProblem = reportTypes.SessionProblem;
-  export type ErrorHandler = reportTypes.ErrorHandler;
+  /** onError as the Connect/Express middleware calls it, with the IncomingMessage. */
+  export type ErrorHandler = reportTypes.ErrorHandler<import('node:http').IncomingMessage>;
   export type BackendChoice = codecTypes.BackendChoice;
   export type BackendName = codecTypes.BackendName;
   export type Codec = codecTypes.Codec;

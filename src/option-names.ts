@@ -6,7 +6,7 @@
 
 import type { CookieOptions } from './cookie';
 import { PACKAGE, type ErrorCode } from './errors';
-import type { SessionOptions } from './middleware-options';
+import type { SessionOptions } from './core/settings';
 import type { KeySetOptions } from './options';
 
 // The tables are typed as records of the option interfaces, so an option added to an interface

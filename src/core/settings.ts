@@ -1,12 +1,13 @@
-// The middleware's options, checked once at setup. Codec options are checked by options.ts;
-// this adds what only the middleware uses.
+// The session options every adapter takes, checked once at setup into the settings the core
+// runs on. Codec options are checked by options.ts; this adds the session's own.
 
-import { resolveCookieOptions, serializeCookie, type CookieOptions, type ResolvedCookieOptions } from './cookie';
-import { codedError } from './errors';
-import { describe, resolveMilliseconds, type CodecOptions, type ResolvedCodecOptions } from './options';
+import { resolveCookieOptions, serializeCookie, type CookieOptions, type ResolvedCookieOptions } from '../cookie';
+import { codedError } from '../errors';
+import { describe, resolveMilliseconds, type CodecOptions, type ResolvedCodecOptions } from '../options';
 import { defaultErrorHandler, type ErrorHandler } from './report';
 
-export interface SessionOptions extends CodecOptions {
+/** `Request`: what the adapter hands onError (Connect: the IncomingMessage). */
+export interface SessionOptions<Request = any> extends CodecOptions {
   /** The property the session appears on: `req[requestKey]`. Default: the cookie name. */
   requestKey?: string | undefined;
   /** The session's lifetime in ms. Default 24 hours. */
@@ -15,17 +16,17 @@ export interface SessionOptions extends CodecOptions {
   /** Trust `X-Forwarded-Proto` from a TLS-terminating proxy to tell whether a request is secure. */
   proxy?: boolean | undefined;
   /** Where problems go (oversized cookie, bad cookies at level debug, ...). */
-  onError?: ErrorHandler | undefined;
+  onError?: ErrorHandler<Request> | undefined;
 }
 
-export interface MiddlewareSettings {
+export interface SessionSettings {
   cookieName: string;
   requestKey: string;
   duration: number;
   activeDuration: number;
   cookie: ResolvedCookieOptions;
   proxy: boolean;
-  onError: ErrorHandler;
+  onError: ErrorHandler<any>;
   serialize(value: string, expires: Date | undefined, secure: boolean): string;
 }
 
@@ -34,7 +35,7 @@ export const DEFAULT_DURATION = 24 * 60 * 60 * 1000;
 /** Browsers keep a cookie only if its Set-Cookie line fits in 4096 bytes. */
 export const MAX_SET_COOKIE_LENGTH = 4096;
 
-export function resolveMiddlewareSettings(options: SessionOptions, codec: ResolvedCodecOptions): MiddlewareSettings {
+export function resolveSessionSettings(options: SessionOptions, codec: ResolvedCodecOptions): SessionSettings {
   // client-sessions read `opts.duration || 24h`, so 0 meant its default; here 0 is refused, as
   // it is almost always a mistake, and the message says what to write to keep the old lifetime.
   const duration = resolveMilliseconds(

@@ -1,4 +1,4 @@
-// The Connect/Express adapter of cross-origin.ts: reads the method, path and headers from a
+// The Connect/Express adapter of core/cross-origin.ts: reads the method, path and headers from a
 // node:http request and answers a refused one with 403. Mount it before the session middleware,
 // so a refused request never reaches code that could set a cookie.
 
@@ -12,10 +12,10 @@ import {
   type CrossOriginOptions,
   type CrossOriginRefusal,
   type CrossOriginRequest,
-} from './cross-origin';
-import { codedError } from './errors';
+} from '../../core/cross-origin';
+import { codedError } from '../../errors';
 import type { NextFunction } from './middleware';
-import { describe } from './options';
+import { describe } from '../../options';
 
 export interface CrossOriginProtectionOptions extends CrossOriginOptions {
   /**

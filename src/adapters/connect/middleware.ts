@@ -1,14 +1,19 @@
-// The Connect/Express middleware factory, a drop-in for client-sessions v0.8.
+// The Connect/Express middleware factory, a drop-in for client-sessions v0.8: the session core
+// on req[requestKey], its Set-Cookie values written by a res.writeHead hook.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { createBackendCodec, requestedBackend } from './backend/select';
-import { codedError } from './errors';
-import { resolveMiddlewareSettings, type SessionOptions } from './middleware-options';
-import { warnAboutUnknownOptions } from './option-names';
-import { optionsNotAnObject, resolveCodecOptions } from './options';
+import { createBackendCodec, requestedBackend } from '../../backend/select';
+import { SessionState, type SessionMethods } from '../../core/session-state';
+import { resolveSessionSettings, type SessionOptions as CoreSessionOptions } from '../../core/settings';
+import { codedError } from '../../errors';
+import { warnAboutUnknownOptions } from '../../option-names';
+import { optionsNotAnObject, resolveCodecOptions } from '../../options';
+import { connectRequestView } from './request-view';
 import { hookWriteHead } from './response-hook';
-import { SessionState, type SessionMethods } from './session';
+
+/** The middleware's options: the session options, with onError receiving the IncomingMessage. */
+export type SessionOptions = CoreSessionOptions<IncomingMessage>;
 
 /** A session as the application sees it: its own data plus the session methods. */
 export type ClientSession<T extends object = Record<string, any>> = Partial<T> & SessionMethods;
@@ -32,7 +37,7 @@ export function clientSessions<T extends object = Record<string, any>>(options: 
   }
   warnAboutUnknownOptions(options, 'middleware');
   const codecOptions = resolveCodecOptions(options, 'strict');
-  const settings = resolveMiddlewareSettings(options, codecOptions);
+  const settings = resolveSessionSettings(options, codecOptions);
   const codec = createBackendCodec(codecOptions, requestedBackend(options.backend));
   const { requestKey } = settings;
   // The request property is an accessor whose getter and setter are the same two functions for
@@ -41,7 +46,7 @@ export function clientSessions<T extends object = Record<string, any>>(options: 
   // closures per request cost about 40,000 more instructions per request, a WeakMap from
   // request to state 40,000 to 50,000 more, and defining the slot with defineProperty no less.
   const stateKey = Symbol(`client-sessions-native:${requestKey}`);
-  type WithState = IncomingMessage & { [stateKey]: SessionState };
+  type WithState = IncomingMessage & { [stateKey]: SessionState<IncomingMessage> };
   const accessor: PropertyDescriptor = {
     configurable: true,
     enumerable: true,
@@ -62,7 +67,7 @@ export function clientSessions<T extends object = Record<string, any>>(options: 
     }
     // The header hook is installed only once the session has something to write, so requests
     // that never change their session leave the response untouched.
-    const state: SessionState = new SessionState(settings, codec, req, () => hookWriteHead(req, res, state, settings));
+    const state: SessionState<IncomingMessage> = new SessionState(settings, codec, connectRequestView, req, () => hookWriteHead(req, res, state, settings));
     (req as WithState)[stateKey] = state;
     Object.defineProperty(req, requestKey, accessor);
     next();

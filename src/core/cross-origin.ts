@@ -7,8 +7,8 @@
 // the attacker's account. Browsers say where a request comes from (Sec-Fetch-Site, else Origin);
 // refusing unsafe requests from elsewhere closes that, with no token to put in every form.
 
-import { codedError } from './errors';
-import { describe } from './options';
+import { codedError } from '../errors';
+import { describe } from '../options';
 
 export interface CrossOriginOptions {
   /**

@@ -3,7 +3,7 @@
 // methods, Object.assign, delete) marks the session changed. A request that only reads pays no
 // JSON comparison and sends no Set-Cookie. Tracking state lives here, never in the user's data.
 
-import { codedError } from './errors';
+import { codedError } from '../errors';
 
 /** Plain objects and arrays are tracked; anything else (Date, Map, class instances) is not. */
 function isTrackable(value: unknown): value is object {

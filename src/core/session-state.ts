@@ -1,15 +1,26 @@
-// One request's session: loaded from the Cookie header on first use, tracked by Proxy, and
-// turned into a Set-Cookie value when the response headers go out. Nothing here is shared between
-// requests: setDuration and ephemeral change this session only.
+// One request's session, whatever the framework: loaded from the Cookie header on first use,
+// tracked by Proxy, and turned into Set-Cookie values when the adapter asks. The framework's
+// request is seen only through the adapter's RequestView (the Cookie header, whether the
+// connection is secure) and handed to onError as it is. Nothing here is shared between requests:
+// setDuration and ephemeral change this session only.
 
-import type { IncomingMessage } from 'node:http';
-
-import type { Codec } from './codec';
-import { PACKAGE, codedError } from './errors';
-import type { MiddlewareSettings } from './middleware-options';
-import { MAX_DURATION } from './options';
+import type { Codec } from '../codec';
+import { PACKAGE, codedError } from '../errors';
+import { MAX_DURATION } from '../options';
 import { reportProblem } from './report';
+import { MAX_SET_COOKIE_LENGTH, type SessionSettings } from './settings';
 import { createTracker, dropForbiddenKeys, isPlainObject, parseContent, unwrap, type MethodSource, type Tracker } from './tracking';
+
+/**
+ * What the core reads from a framework's request: one object per adapter, shared by every
+ * request, so a request costs no closures for it.
+ */
+export interface RequestView<Request> {
+  /** The raw `Cookie` header, or undefined. Read once, on the session's first use. */
+  cookieHeader(request: Request): string | undefined;
+  /** Whether the client reached us over TLS; asked only when the cookie's Secure depends on it. */
+  isSecure(request: Request, trustProxy: boolean): boolean;
+}
 
 export type Callback = (err?: Error | null) => void;
 
@@ -41,10 +52,11 @@ export interface SessionMethods {
 
 const METHOD_NAMES: ReadonlySet<string> = new Set(['reset', 'destroy', 'setDuration', 'regenerate', 'save']);
 
-export class SessionState implements MethodSource {
-  readonly #settings: MiddlewareSettings;
+export class SessionState<Request = unknown> implements MethodSource {
+  readonly #settings: SessionSettings;
   readonly #codec: Codec;
-  readonly #req: IncomingMessage;
+  readonly #view: RequestView<Request>;
+  readonly #req: Request;
   #loaded = false;
   #dirty = false;
   /** `req.session = null`: the response expires the cookie, unless the session is written again. */
@@ -60,10 +72,11 @@ export class SessionState implements MethodSource {
   /** Called once, when the session first has something to write (installs the header hook). */
   readonly #onFirstChange: () => void;
 
-  constructor(settings: MiddlewareSettings, codec: Codec, req: IncomingMessage, onFirstChange: () => void) {
+  constructor(settings: SessionSettings, codec: Codec, view: RequestView<Request>, req: Request, onFirstChange: () => void) {
     this.#onFirstChange = onFirstChange;
     this.#settings = settings;
     this.#codec = codec;
+    this.#view = view;
     this.#req = req;
     this.#duration = settings.duration;
     this.#ephemeral = settings.cookie.ephemeral;
@@ -127,14 +140,29 @@ export class SessionState implements MethodSource {
   }
 
   /**
-   * The cookie to send, or undefined when there is nothing to write. Called once, as the
-   * response headers are written.
+   * The Set-Cookie values to send: none when nothing changed, or when nothing may be sent (a
+   * Secure cookie on plain HTTP, content JSON cannot hold, a cookie too large for browsers; each
+   * reported to onError). Called once, as the response headers are written.
    */
-  cookieToWrite(isSecureConnection: () => boolean): string | undefined {
+  setCookies(): string[] {
+    const cookie = this.#cookieToWrite();
+    if (cookie === undefined) return [];
+    const size = Buffer.byteLength(cookie);
+    if (size > MAX_SET_COOKIE_LENGTH) {
+      const { cookieName } = this.#settings;
+      reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_COOKIE_TOO_LARGE', 'warn',
+        `the ${cookieName} cookie is ${size} bytes, over the ${MAX_SET_COOKIE_LENGTH} browsers keep, so it was not sent: store less in the session`,
+        undefined, size);
+      return [];
+    }
+    return [cookie];
+  }
+
+  #cookieToWrite(): string | undefined {
     if (!this.#dirty) return undefined;
     const { cookie, cookieName } = this.#settings;
     // Asked only when the answer matters: Express's req.secure getter is not free.
-    const secureConnection = cookie.secure !== 'never' && isSecureConnection();
+    const secureConnection = cookie.secure !== 'never' && this.#view.isSecure(this.#req, this.#settings.proxy);
     const secure = cookie.secure === 'always' || (cookie.secure === 'auto' && secureConnection);
     if (secure && !secureConnection) {
       warnInsecureOnce(this.#settings);
@@ -220,7 +248,7 @@ export class SessionState implements MethodSource {
   #load(): void {
     if (this.#loaded) return;
     this.#loaded = true;
-    const decoded = this.#codec.decodeFromHeader(this.#req.headers.cookie);
+    const decoded = this.#codec.decodeFromHeader(this.#view.cookieHeader(this.#req));
     if (decoded.status === 'absent') return;
     const { cookieName } = this.#settings;
     if (decoded.status === 'valid') {
@@ -294,9 +322,9 @@ const EPOCH = new Date(0);
 // A Secure cookie on plain HTTP never reaches the browser, and in local development that looks
 // like every login being lost. The per-request report is a debug line, so once per middleware
 // the misconfiguration is also a process warning nobody can miss.
-const warnedInsecure = new WeakSet<MiddlewareSettings>();
+const warnedInsecure = new WeakSet<SessionSettings>();
 
-function warnInsecureOnce(settings: MiddlewareSettings): void {
+function warnInsecureOnce(settings: SessionSettings): void {
   if (warnedInsecure.has(settings)) return;
   warnedInsecure.add(settings);
   const { cookie, cookieName } = settings;

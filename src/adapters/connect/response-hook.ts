@@ -1,16 +1,16 @@
-// Writing the cookie when the response headers go out. Every way a response starts in Node
-// (writeHead, end or write without writeHead, flushHeaders, Express redirect/json/send, piped
-// streams) goes through res.writeHead, so one wrapper covers them all.
+// Writing the core's Set-Cookie values when the response headers go out. Every way a response
+// starts in Node (writeHead, end or write without writeHead, flushHeaders, Express
+// redirect/json/send, piped streams) goes through res.writeHead, so one wrapper covers them all.
 
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 
-import { MAX_SET_COOKIE_LENGTH, type MiddlewareSettings } from './middleware-options';
-import { reportProblem } from './report';
-import type { SessionState } from './session';
+import { reportProblem } from '../../core/report';
+import type { SessionState } from '../../core/session-state';
+import type { SessionSettings } from '../../core/settings';
 
 type WriteHeadArgs = Parameters<ServerResponse['writeHead']>;
 
-export function hookWriteHead(req: IncomingMessage, res: ServerResponse, state: SessionState, settings: MiddlewareSettings): void {
+export function hookWriteHead(req: IncomingMessage, res: ServerResponse, state: SessionState<IncomingMessage>, settings: SessionSettings): void {
   if (res.headersSent) {
     reportProblem(settings, req, 'ERR_CLIENT_SESSIONS_HEADERS_SENT', 'warn',
       `the session in the ${settings.cookieName} cookie changed after the response headers were sent, so the change cannot be saved: change it before the response starts`);
@@ -22,7 +22,7 @@ export function hookWriteHead(req: IncomingMessage, res: ServerResponse, state: 
     if (!written) {
       written = true;
       try {
-        args = addSessionCookie(req, res, state, settings, args);
+        args = addSessionCookies(res, state, settings, args);
       } catch (err) {
         reportProblem(settings, req, 'ERR_CLIENT_SESSIONS_ENCODE_FAILED', 'error',
           `the ${settings.cookieName} cookie could not be written: ${(err as Error).message}`);
@@ -32,28 +32,15 @@ export function hookWriteHead(req: IncomingMessage, res: ServerResponse, state: 
   } as ServerResponse['writeHead'];
 }
 
-function addSessionCookie(
-  req: IncomingMessage,
-  res: ServerResponse,
-  state: SessionState,
-  settings: MiddlewareSettings,
-  args: unknown[],
-): unknown[] {
+function addSessionCookies(res: ServerResponse, state: SessionState<IncomingMessage>, settings: SessionSettings, args: unknown[]): unknown[] {
   if (!state.dirty) return args;
-  const cookie = state.cookieToWrite(() => isSecureRequest(req, settings.proxy));
-  if (cookie === undefined) return args;
-  const size = Buffer.byteLength(cookie);
-  if (size > MAX_SET_COOKIE_LENGTH) {
-    reportProblem(settings, req, 'ERR_CLIENT_SESSIONS_COOKIE_TOO_LARGE', 'warn',
-      `the ${settings.cookieName} cookie is ${size} bytes, over the ${MAX_SET_COOKIE_LENGTH} browsers keep, so it was not sent: store less in the session`,
-      undefined, size);
-    return args;
-  }
+  const ours = state.setCookies();
+  if (ours.length === 0) return args;
   const { rest, cookies: passed } = takeSetCookieFromArgs(args);
   const prefix = `${settings.cookieName}=`;
   // Cookies set by the application or by other instances stay; an earlier one of ours is replaced.
   const cookies = [...headerValues(res.getHeader('set-cookie')), ...passed].filter((c) => !c.startsWith(prefix));
-  cookies.push(cookie);
+  cookies.push(...ours);
   res.setHeader('Set-Cookie', cookies);
   return rest;
 }
@@ -95,19 +82,4 @@ function takeSetCookieFromArgs(args: unknown[]): { rest: unknown[]; cookies: str
 function headerValues(value: OutgoingHttpHeader | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value.map(String) : [String(value)];
-}
-
-/**
- * Whether the client reached us over TLS: a TLS socket, Express's `req.secure` (which follows its
- * "trust proxy" setting), client-sessions' `req.connection.proxySecure`, or, with `proxy: true`,
- * an `X-Forwarded-Proto: https` from the proxy.
- */
-export function isSecureRequest(req: IncomingMessage, trustProxy: boolean): boolean {
-  const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean; proxySecure?: boolean }) | undefined;
-  if (socket?.encrypted === true || socket?.proxySecure === true) return true;
-  if ((req as IncomingMessage & { secure?: unknown }).secure === true) return true;
-  if (!trustProxy) return false;
-  const header = req.headers['x-forwarded-proto'];
-  const first = (Array.isArray(header) ? header[0] : header)?.split(',', 1)[0]?.trim().toLowerCase();
-  return first === 'https';
 }

@@ -2,10 +2,9 @@
 // `onError(err, req)` option, or by default as a process warning (level `warn`/`error`) or a
 // NODE_DEBUG=client-sessions-native line (level `debug`: bad cookies are routine on the web).
 
-import type { IncomingMessage } from 'node:http';
 import { debuglog } from 'node:util';
 
-import { PACKAGE, type ErrorCode } from './errors';
+import { PACKAGE, type ErrorCode } from '../errors';
 
 export type ProblemLevel = 'debug' | 'warn' | 'error';
 
@@ -19,11 +18,12 @@ export interface SessionProblem extends Error {
   size?: number;
 }
 
-export type ErrorHandler = (err: SessionProblem, req: IncomingMessage) => void;
+/** `req` is the framework's request, as the adapter received it (Connect: the IncomingMessage). */
+export type ErrorHandler<Request = any> = (err: SessionProblem, req: Request) => void;
 
 interface ReportSettings {
   cookieName: string;
-  onError: ErrorHandler;
+  onError: ErrorHandler<any>;
 }
 
 const debug = debuglog('client-sessions-native');
@@ -35,7 +35,7 @@ export function defaultErrorHandler(err: SessionProblem): void {
 
 export function reportProblem(
   settings: ReportSettings,
-  req: IncomingMessage,
+  req: unknown,
   code: ErrorCode,
   level: ProblemLevel,
   message: string,
