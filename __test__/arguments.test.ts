@@ -103,4 +103,37 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
       crossing.mockRestore();
     }
   });
+  it('the messages say which argument, and what it got, without showing more than its kind', () => {
+    const message = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'no throw';
+    };
+    const range = 'must be a whole number of milliseconds from 0 to 2^53-1, got';
+    for (const c of [mine, other]) {
+      expect(message(() => c.encode('{}', '5' as never, DAY))).toBe(`client-sessions-native: createdAt ${range} a string`);
+      expect(message(() => c.encode('{}', null as never, DAY))).toBe(`client-sessions-native: createdAt ${range} null`);
+      expect(message(() => c.encode('{}', T0, 1.5))).toBe(`client-sessions-native: duration ${range} 1.5`);
+      expect(message(() => c.encode('{}', T0, new Date() as never))).toBe(`client-sessions-native: duration ${range} a Date`);
+      expect(message(() => c.decode('x', -5))).toBe(`client-sessions-native: now ${range} -5`);
+      expect(message(() => c.encode(42 as never, T0, DAY))).toBe('client-sessions-native: json must be a string of JSON text');
+      expect(message(() => c.encodeWithIv('{}', T0, DAY, Buffer.alloc(8)))).toBe('client-sessions-native: iv must be exactly 16 bytes');
+      expect(message(() => c.computeMac(0, 'iv' as never, Buffer.alloc(16), '1', '2'))).toBe('client-sessions-native: iv must be a Buffer or Uint8Array, got a string');
+      expect(message(() => c.computeMac(0, Buffer.alloc(16), 42 as never, '1', '2'))).toBe('client-sessions-native: ciphertext must be a Buffer or Uint8Array, got 42');
+      expect(message(() => c.computeMac(2, Buffer.alloc(16), Buffer.alloc(16), '1', '2'))).toBe("client-sessions-native: keyIndex must be the index of one of this codec's 1 key set(s), got 2");
+      expect(message(() => c.computeMac('0' as never, Buffer.alloc(16), Buffer.alloc(16), '1', '2'))).toBe("client-sessions-native: keyIndex must be the index of one of this codec's 1 key set(s), got a string");
+    }
+  });
+
+  it('a header without the cookie is a fresh absent result, the same on both', () => {
+    for (const header of [undefined, '', 'other=1']) {
+      const absent = mine.decodeFromHeader(header, T0);
+      expect(absent).toEqual({ status: 'absent', createdAt: 0, duration: 0, keyIndex: 0, refresh: false });
+      expect(other.decodeFromHeader(header, T0)).toEqual(absent);
+      expect(mine.decodeFromHeader(header, T0)).not.toBe(absent);
+    }
+  });
 });

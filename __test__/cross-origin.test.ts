@@ -127,16 +127,50 @@ describe(`refuseCrossOrigin, the framework-neutral check (${BACKEND})`, () => {
   });
 });
 
+describe(`refuseCrossOrigin reads Origin as Go's url.Parse does (${BACKEND})`, () => {
+  it('the host is the authority without user@, and only a whole scheme://authority counts', () => {
+    expect(check('POST', { origin: 'https://user:pw@app.example', host: HOST })).toBeUndefined();
+    for (const [origin, host] of [['1https://app.example', HOST], ['http://', ''], ['http://a]b', 'a]b'], ['http://app.example:8x', 'app.example:8x']] as const) {
+      expect(check('POST', { origin, host }), `${origin} with Host ${host}`).toBe('origin');
+    }
+    expect(check('POST', { origin: 'http://[::1]:3000', host: '[::1]:3000' })).toBeUndefined();
+  });
+
+  it('option lists must hold only strings, and trusted origins need a scheme at the start', () => {
+    expect(setupError({ trustedOrigins: ['https://app.example', 5] })).toMatchObject({
+      code: 'ERR_CLIENT_SESSIONS_OPTIONS',
+      message: 'client-sessions-native: trustedOrigins must be an array of strings, got an array',
+    });
+    expect(setupError({ trustedOrigins: ['1https://app.example'] }).message).toMatch(/trustedOrigins: "1https:\/\/app\.example" has no scheme:\/\//);
+  });
+});
+
 describe(`crossOriginProtection options (${BACKEND})`, () => {
-  it('accepts no options, an empty object, and origins as browsers write them', () => {
-    expect(typeof sessions.crossOriginProtection()).toBe('function');
-    expect(typeof sessions.crossOriginProtection({})).toBe('function');
+  it('accepts no options, an empty object, and origins as browsers write them, and each takes effect', () => {
+    /** What the middleware does with a request: calls next, or answers with this status. */
+    const outcome = (mw: ReturnType<typeof sessions.crossOriginProtection>, method: string, url: string, headers: Record<string, string>): number | 'next' => {
+      let result: number | 'next' | undefined;
+      const res = { statusCode: 200, setHeader: () => undefined, end() { result = this.statusCode; } };
+      mw({ method, url, headers } as never, res as never, () => (result = 'next'));
+      return result!;
+    };
+    const crossSite = (origin: string) => ({ 'sec-fetch-site': 'cross-site', origin, host: 'app.example.com' });
+    for (const plain of [sessions.crossOriginProtection(), sessions.crossOriginProtection({})]) {
+      expect(outcome(plain, 'POST', '/login', crossSite('https://evil.example'))).toBe(403);
+      expect(outcome(plain, 'GET', '/login', crossSite('https://evil.example'))).toBe('next');
+      expect(outcome(plain, 'POST', '/login', { 'sec-fetch-site': 'same-origin' })).toBe('next');
+    }
     const mw = sessions.crossOriginProtection({
       trustedOrigins: ['https://app.example.com', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'chrome-extension://abcdefghijklmnop'],
       insecureBypassPaths: ['/webhook', '/hooks/', '/a-b_c~d/e.f/'],
       onRejected: undefined,
     });
-    expect(typeof mw).toBe('function');
+    for (const origin of ['https://app.example.com', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'chrome-extension://abcdefghijklmnop']) {
+      expect(outcome(mw, 'POST', '/login', crossSite(origin)), origin).toBe('next');
+    }
+    expect(outcome(mw, 'POST', '/login', crossSite('https://evil.example'))).toBe(403);
+    for (const path of ['/webhook', '/hooks/github', '/a-b_c~d/e.f/x']) expect(outcome(mw, 'POST', path, crossSite('https://evil.example')), path).toBe('next');
+    for (const path of ['/webhook/x', '/hooks', '/webhooks']) expect(outcome(mw, 'POST', path, crossSite('https://evil.example')), path).toBe(403);
   });
 
   it('refuses a trusted origin a browser never sends, naming the option and the fix', () => {

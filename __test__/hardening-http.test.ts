@@ -2,7 +2,7 @@
 // yield a session, attacker input never reaches Set-Cookie, concurrent clients never see each
 // other's data, and JSON content cannot pollute prototypes.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import sessions from '../src/index';
 import { BACKEND, SECRET, codecOn } from './helpers/backend';
@@ -58,6 +58,15 @@ beforeAll(async () => {
   });
 });
 afterAll(() => app.close());
+// Each test asserts the problems it expects; a test that expects none says so here.
+let expectedProblems: unknown[] = [];
+beforeEach(() => {
+  problems.length = 0;
+  expectedProblems = [];
+});
+afterEach(() => {
+  expect(problems.map((p) => [p.code, p.level, p.reason])).toEqual(expectedProblems);
+});
 
 /** Sends raw bytes as an HTTP request, for headers fetch would refuse to send. */
 function rawRequest(path: string, headerLines: Buffer[]): Promise<{ status: number; head: string; body: string }> {
@@ -100,11 +109,16 @@ describe(`hostile input over HTTP (${BACKEND})`, () => {
       expect(reply.status, label).toBe(200);
       expect(JSON.parse(reply.body).session, label).toEqual({});
       expect(reply.head.includes(MARK), label).toBe(false);
-      for (const line of reply.head.split('\r\n').filter((l) => /^set-cookie:/i.test(l))) {
-        // What is sent is a fresh, empty session of our own making.
-        const value = parseSetCookie(line.replace(/^set-cookie:\s*/i, '')).cookie.value;
-        expect(codec.decode(value).json, label).toBe('{}');
-      }
+      // Reading the session replaced the bad cookie: exactly one Set-Cookie, a fresh, empty
+      // session of our own making.
+      const setCookies = reply.head.split('\r\n').filter((l) => /^set-cookie:/i.test(l));
+      expect(setCookies, label).toHaveLength(1);
+      const value = parseSetCookie(setCookies[0]!.replace(/^set-cookie:\s*/i, '')).cookie.value;
+      expect(codec.decode(value), label).toMatchObject({ status: 'valid', json: '{}' });
+      // And the bad cookie was reported once, as a routine (debug) problem, without echoing it.
+      expect(problems.map((p) => [p.code, p.level, p.reason]), label).toEqual([['ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug', 'malformed']]);
+      expect(problems[0].message.includes(MARK), label).toBe(false);
+      problems.length = 0;
     }
     expect(app.errors).toEqual([]);
   });

@@ -42,6 +42,24 @@ describe(`decodeFromHeader (${BACKEND})`, () => {
     const older = codec.encode('{"n":4}', T0 - 3 * DAY, DAY);
     expect(codec.decodeFromHeader(`session=junk; session=${expired}; session=${older}`, T0)).toMatchObject({ status: 'expired', createdAt: T0 - 2 * DAY });
     expect(codec.decodeFromHeader('session=; session=a.b.c.d.e', T0)).toMatchObject({ status: 'invalid', reason: 'malformed' });
+    // The first invalid one is the one reported, not a later one.
+    const forged = `${cookie.slice(0, -3)}${cookie.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+    expect(codec.decodeFromHeader(`session=junk; session=${forged}`, T0)).toMatchObject({ status: 'invalid', reason: 'malformed' });
+    expect(codec.decodeFromHeader(`session=${forged}; session=junk`, T0)).toMatchObject({ status: 'invalid', reason: 'bad-mac' });
+    expect(codec.decodeFromHeader(`session=${expired}; session=junk; session=${forged}`, T0)).toMatchObject({ status: 'expired' });
+  });
+
+  it('only a value wrapped in quotes at both ends is unquoted', () => {
+    for (const header of [`session=x${cookie}"`, `session="${cookie}x`, `session="${cookie}`, `session=${cookie}"`, 'session="', 'session=""']) {
+      expect(codec.decodeFromHeader(header, T0).status, header).toBe('invalid');
+    }
+    expect(codec.decodeFromHeader(`session= "${cookie}" `, T0)).toMatchObject({ status: 'valid', json: '{"n":1}' });
+  });
+
+  it('a pair without "=" names no cookie, even when its text starts with the name', () => {
+    for (const header of ['sessionx', 'sessions', 'session;x', 'a=1; sessionx', 'a=1;sessionx ; b']) {
+      expect(codec.decodeFromHeader(header, T0).status, header).toBe('absent');
+    }
   });
 
   it('tries at most 8 cookies of the name', () => {
@@ -83,9 +101,10 @@ describe(`the js backend's Cookie header scan (${BACKEND})`, () => {
   it("is linear in the header's length, even for a header of ';'s or of pairs without '='", () => {
     for (const filler of [';', 'a;', ' ; ', 'x=1;']) {
       for (const size of [4096, 65536]) {
-        const header = `session=a; ${filler.repeat(size / filler.length)}; session=b`;
-        const scanned = charactersScanned(() => [...cookieValues(header, 'session')]);
-        expect(scanned, `${JSON.stringify(filler)} x ${size}`).toBeLessThan(3 * header.length);
+        for (const header of [`session=a; ${filler.repeat(size / filler.length)}; session=b`, `session=a; ${filler.repeat(size / filler.length)}`]) {
+          const scanned = charactersScanned(() => [...cookieValues(header, 'session')]);
+          expect(scanned, `${JSON.stringify(filler)} x ${size}`).toBeLessThan(3 * header.length);
+        }
       }
     }
     expect([...cookieValues('session=a; ;;; x; session=b;session = "c" ', 'session')]).toEqual(['a', 'b', 'c']);

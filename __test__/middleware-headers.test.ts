@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import sessions from '../src/index';
 import { BACKEND, SECRET } from './helpers/backend';
 import { Browser, FRAMEWORKS, parseSetCookie, startApp, type RunningApp } from './helpers/http';
+import { selfSignedCertificate } from './helpers/tls';
 
 let app: RunningApp | undefined;
 afterEach(async () => {
@@ -154,6 +155,40 @@ for (const framework of FRAMEWORKS) {
       expect(problems).toEqual([expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION', level: 'debug' })]);
       // X-Forwarded-Proto is ignored unless proxy: true.
       expect((await new Browser(app.url).get('/', { 'x-forwarded-proto': 'https' })).setCookies).toEqual([]);
+    });
+
+    it('over TLS (a real HTTPS server) secure: true is sent with Secure and "auto" marks Secure; over plain HTTP "auto" does not', async () => {
+      const tls = selfSignedCertificate();
+      const problems: any[] = [];
+      const middleware = [
+        sessions({ cookieName: 'always', secret: SECRET, cookie: { secure: true }, onError: (e) => problems.push(e) }),
+        sessions({ cookieName: 'auto', secret: SECRET, cookie: { secure: 'auto' }, onError: (e) => problems.push(e) }),
+      ];
+      const routes = {
+        '/': (req: any, res: any) => {
+          req.always.x = 1;
+          req.auto.x = 1;
+          res.end(String(req.socket.encrypted === true));
+        },
+      };
+      // No proxy: true and no X-Forwarded-Proto: only the TLS socket says the request is secure.
+      app = await startApp(framework, middleware, routes, undefined, { tls });
+      expect(app.url).toMatch(/^https:/);
+      const overTls = await new Browser(app.url, { ca: tls.cert }).get('/');
+      expect([overTls.status, overTls.body]).toEqual([200, 'true']);
+      const secure = Object.fromEntries(overTls.setCookies.map((l) => [parseSetCookie(l).name, parseSetCookie(l).cookie.attributes.secure ?? false]));
+      expect(secure).toEqual({ always: true, auto: true });
+      expect(overTls.setCookies.every((l) => /; secure; httponly$/.test(l))).toBe(true);
+      expect(problems).toEqual([]);
+      await app.close();
+
+      app = await startApp(framework, middleware, routes);
+      const plain = await new Browser(app.url).get('/');
+      expect([plain.status, plain.body]).toEqual([200, 'false']);
+      expect(plain.setCookies).toHaveLength(1);
+      expect(parseSetCookie(plain.setCookies[0]!).name).toBe('auto');
+      expect(parseSetCookie(plain.setCookies[0]!).cookie.attributes.secure).toBeUndefined();
+      expect(problems).toEqual([expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION', cookieName: 'always', level: 'debug' })]);
     });
 
     it('proxy: true trusts X-Forwarded-Proto: https; secure: "auto" marks Secure only then', async () => {

@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import sessions from '../src/index';
 import { BACKEND, SECRET, codecOn } from './helpers/backend';
-import { Browser, FRAMEWORKS, sendJson, startApp, type RunningApp } from './helpers/http';
+import { Browser, FRAMEWORKS, parseSetCookie, sendJson, startApp, type RunningApp } from './helpers/http';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
+const DAY_MS = 24 * HOUR;
 let app: RunningApp | undefined;
 afterEach(async () => {
   await app?.close();
@@ -114,27 +115,90 @@ for (const framework of FRAMEWORKS) {
     });
 
     it('setDuration refuses what is not a whole number of ms above 0 and up to 10^15, and the longest works', async () => {
-      const thrown: string[] = [];
+      const BAD: unknown[] = [0, -0, -1, -DAY_MS, 1.5, 0.5, DAY_MS + 0.25, 1e15 + 1, 8.7e15, Infinity, -Infinity, Number.NaN, '1000', null, undefined, true, {}, [1000], 10n];
+      const thrown: Array<{ code: string; message: string; type: string }> = [];
       app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET })], {
         ...routes,
         '/bad': (req: any, res: any) => {
-          for (const ms of [0, -1, 1.5, 1e15 + 1, 8.7e15, '1000', Number.NaN]) {
+          for (const ms of BAD) {
             try {
               req.session.setDuration(ms);
+              thrown.push({ code: 'accepted', message: String(ms), type: '' });
             } catch (err) {
-              thrown.push((err as Error & { code: string }).code);
+              const { code, message, constructor } = err as Error & { code: string };
+              thrown.push({ code, message, type: constructor.name });
             }
           }
           req.session.setDuration(1e15);
           res.end();
         },
+        '/bad-then-write': (req: any, res: any) => {
+          for (const ms of BAD) {
+            try {
+              req.session.setDuration(ms);
+            } catch {
+              // refused, and the lifetime is left as it was
+            }
+          }
+          req.session.n = 1;
+          res.end();
+        },
       });
       const browser = new Browser(app.url);
       expect((await browser.get('/bad')).status).toBe(200);
-      expect(thrown).toEqual(Array(7).fill('ERR_CLIENT_SESSIONS_DURATION'));
+      expect(thrown.map((t) => t.code)).toEqual(Array(BAD.length).fill('ERR_CLIENT_SESSIONS_DURATION'));
+      expect(thrown.every((t) => t.type === 'TypeError')).toBe(true);
+      expect(thrown[2]!.message).toBe('client-sessions-native: setDuration needs a whole number of milliseconds above 0 up to 1000000000000000, got -1');
+      expect(thrown[12]!.message).toMatch(/got a string$/);
       const expires = browser.jar.get('session')!.attributes.expires as string;
       expect(Number.isNaN(Date.parse(expires))).toBe(false);
       expect(Number(fields(browser)[3])).toBe(1e15);
+      // Refused calls change nothing: a new session written after them has the default lifetime.
+      const fresh = new Browser(app.url);
+      await fresh.get('/bad-then-write');
+      expect(Number(fields(fresh)[3])).toBe(DAY_MS);
+      expect(fresh.jar.get('session')!.attributes.expires).toBeDefined();
+    });
+
+    it('setDuration(ms, true) is refused when cookie.maxAge is set, and changes nothing; without ephemeral it works', async () => {
+      app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET, cookie: { maxAge: 2 * HOUR } })], {
+        '/': (req: any, res: any) => {
+          let refused: unknown;
+          try {
+            req.session.setDuration(HOUR, true);
+          } catch (err) {
+            refused = { code: (err as Error & { code: string }).code, message: (err as Error).message };
+          }
+          req.session.setDuration(10 * MIN);
+          sendJson(res, { refused: refused ?? null });
+        },
+      });
+      const browser = new Browser(app.url);
+      const before = Date.now();
+      const reply = await browser.get('/');
+      expect(JSON.parse(reply.body)).toEqual({
+        refused: { code: 'ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', message: 'you cannot have an ephemeral cookie with a maxAge.' },
+      });
+      expect(Number(fields(browser)[3])).toBe(10 * MIN);
+      // Not ephemeral: Expires follows maxAge from now.
+      const expires = Date.parse(browser.jar.get('session')!.attributes.expires as string);
+      expect(expires).toBeGreaterThanOrEqual(Math.floor((before + 2 * HOUR) / 1000) * 1000);
+      expect(expires).toBeLessThanOrEqual(Date.now() + 2 * HOUR);
+    });
+
+    it('cookie.expires is the Expires of every write, whatever the lifetime; an ephemeral session has none', async () => {
+      const fixed = new Date(Date.UTC(2031, 4, 6, 7, 8, 9));
+      app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET, duration: HOUR, cookie: { expires: fixed } })], routes);
+      const browser = new Browser(app.url);
+      const first = await browser.get('/set');
+      expect(first.setCookies).toHaveLength(1);
+      expect(first.setCookies[0]).toMatch(/^session=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.\d+\.3600000\.[A-Za-z0-9_-]+; path=\/; expires=Tue, 06 May 2031 07:08:09 GMT; httponly$/);
+      // The session inside keeps its own lifetime: setDuration changes the cookie's field, not Expires.
+      await browser.get('/short');
+      expect(Number(fields(browser)[3])).toBe(10 * MIN);
+      expect(browser.jar.get('session')!.attributes.expires).toBe('Tue, 06 May 2031 07:08:09 GMT');
+      await browser.get('/browser-session');
+      expect(browser.jar.get('session')!.attributes.expires).toBeUndefined();
     });
 
     it("one request's setDuration or ephemeral never changes another request's cookie", async () => {
@@ -194,6 +258,27 @@ for (const framework of FRAMEWORKS) {
       }
       expect(problems.map((p) => p.reason)).toEqual(['bad-mac', 'malformed', 'malformed', 'wrong-name']);
       expect(problems.every((p) => p.level === 'debug' && p.code === 'ERR_CLIENT_SESSIONS_COOKIE_INVALID')).toBe(true);
+      expect(app.errors).toEqual([]);
+    });
+
+    it('an authentic cookie holding JSON that is not an object gives an empty session and a not-an-object report', async () => {
+      const problems: any[] = [];
+      app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET, onError: (e) => problems.push(e) })], {
+        '/dump': (req: any, res: any) => sendJson(res, { keys: Object.keys(req.session), n: req.session.n ?? null, isArray: Array.isArray(req.session), length: req.session.length ?? null }),
+      });
+      const contents = ['[1,2]', '[{"n":5}]', '["n"]', '[]', '"n"', '"{\\"n\\":5}"', '42', '0', 'null', 'true', 'false', '{', 'not json'];
+      for (const json of contents) {
+        const reply = await new Browser(app.url).get('/dump', { cookie: `session=${codec.encode(json, Date.now(), HOUR)}` });
+        expect(reply.status, json).toBe(200);
+        expect(JSON.parse(reply.body), json).toEqual({ keys: [], n: null, isArray: false, length: null });
+        // Replaced by a fresh, empty session of our own.
+        expect(reply.setCookies, json).toHaveLength(1);
+        expect(codec.decode(parseSetCookie(reply.setCookies[0]!).cookie.value).json, json).toBe('{}');
+      }
+      expect(problems.map((p) => [p.code, p.level, p.reason, p.cookieName])).toEqual(
+        contents.map(() => ['ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug', 'not-an-object', 'session']),
+      );
+      expect(problems[0].message).toBe('client-sessions-native: the session cookie holds no JSON object; starting a new session');
       expect(app.errors).toEqual([]);
     });
 

@@ -92,13 +92,26 @@ describe(`option validation (${BACKEND})`, () => {
     );
   });
 
-  it('a signature key longer than the minimum is fine', () => {
-    expect(() => codecOn({ encryptionKey: Buffer.alloc(32, 1), signatureKey: Buffer.alloc(100, 2) })).not.toThrow();
+  it('a signature key longer than the minimum is fine, and all of it is the key', () => {
+    const long = codecOn({ encryptionKey: Buffer.alloc(32, 1), signatureKey: Buffer.alloc(100, 2) });
+    const cookie = long.encode('{"a":1}', 1, 10);
+    expect(long.decode(cookie, 1)).toMatchObject({ status: 'valid', json: '{"a":1}' });
+    // The 100th byte counts: a key differing only there does not verify the cookie.
+    const lastByteDiffers = Buffer.alloc(100, 2);
+    lastByteDiffers[99] = 3;
+    expect(codecOn({ encryptionKey: Buffer.alloc(32, 1), signatureKey: lastByteDiffers }).decode(cookie, 1)).toMatchObject({ status: 'invalid', reason: 'bad-mac' });
   });
 
   it('algorithm names are case-insensitive and unknown ones are listed', () => {
     // Any case at run time, as in client-sessions (the types take the lower-case names only).
-    expect(() => codecOn({ secret: SECRET, encryptionAlgorithm: 'AES256' as never, signatureAlgorithm: 'SHA256-Drop128' as never })).not.toThrow();
+    const upper = codecOn({ secret: SECRET, encryptionAlgorithm: 'AES256' as never, signatureAlgorithm: 'SHA256-Drop128' as never });
+    const lower = codecOn({ secret: SECRET, encryptionAlgorithm: 'aes256', signatureAlgorithm: 'sha256-drop128' });
+    const cookie = upper.encode('{"a":1}', 1, 10);
+    expect(cookie.split('.')[4]).toHaveLength(22); // the 16-byte tag of sha256-drop128
+    expect(lower.decode(cookie, 1)).toMatchObject({ status: 'valid', json: '{"a":1}' });
+    expect(upper.decode(lower.encode('{"b":2}', 1, 10), 1)).toMatchObject({ status: 'valid', json: '{"b":2}' });
+    const aes128 = codecOn({ ...rawKeys('aes128'), encryptionAlgorithm: 'AES128' as never, signatureAlgorithm: 'SHA512' as never });
+    expect(codecOn({ ...rawKeys('aes128'), encryptionAlgorithm: 'aes128', signatureAlgorithm: 'sha512' }).decode(aes128.encode('{}', 1, 10), 1).status).toBe('valid');
     expectRefused({ secret: SECRET, encryptionAlgorithm: 'aes-256-gcm' }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_ALGORITHM', /supported are: aes128, aes192, aes256/);
     expectRefused({ secret: SECRET, signatureAlgorithm: 'sha1' }, 'ERR_CLIENT_SESSIONS_SIGNATURE_ALGORITHM', /supported are: sha256, sha256-drop128, sha384/);
     expectRefused({ secret: SECRET, signatureAlgorithm: 5 }, 'ERR_CLIENT_SESSIONS_SIGNATURE_ALGORITHM', /"5"/);
@@ -135,7 +148,9 @@ describe(`option validation (${BACKEND})`, () => {
   });
 
   it('activeDuration must be whole non-negative milliseconds', () => {
-    expect(() => codecOn({ secret: SECRET, activeDuration: 0 })).not.toThrow();
+    // 0 is allowed, and means never refresh: not even at the last millisecond.
+    const never = codecOn({ secret: SECRET, activeDuration: 0 });
+    expect(never.decode(never.encode('{}', 1, 10), 11)).toMatchObject({ status: 'valid', refresh: false });
     const cases: Array<[unknown, string]> = [[-1, '-1'], [1.5, '1.5'], [Number.NaN, 'NaN'], ['300000', 'a string'], [Infinity, 'Infinity'], [null, 'null']];
     for (const [bad, got] of cases) {
       expectRefused(
@@ -171,6 +186,28 @@ describe(`option validation (${BACKEND})`, () => {
     for (const message of messages) {
       expect(message).not.toContain(secret);
       expect(message).not.toContain(Buffer.from(secret).toString('hex'));
+    }
+  });
+  it('key options of the wrong kind are described by kind, and algorithm names must be strings', () => {
+    const cases: Array<[object, string, string]> = [
+      [{ keys: [{ encryptionKey: null, signatureKey: Buffer.alloc(32, 1) }] }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY', 'encryptionKey must be a Buffer, got null'],
+      [{ encryptionKey: {}, signatureKey: Buffer.alloc(32, 1) }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_KEY', 'encryptionKey must be a Buffer, got an object'],
+      [{ encryptionKey: Buffer.alloc(32, 1), signatureKey: 7 }, 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY', 'signatureKey must be a Buffer, got a number'],
+      [{ secret: {} }, 'ERR_CLIENT_SESSIONS_SECRET', 'secret must be a string or a Buffer, got an object'],
+      [{ secret: [SECRET, true] }, 'ERR_CLIENT_SESSIONS_SECRET', 'secret (key set 1) must be a string or a Buffer, got a boolean'],
+    ];
+    for (const [options, code, message] of cases) expectRefused(options, code, message, TypeError);
+    for (const name of [['aes256'], { toString: () => 'aes256' }]) {
+      expectRefused({ secret: SECRET, encryptionAlgorithm: name }, 'ERR_CLIENT_SESSIONS_ENCRYPTION_ALGORITHM', /invalid encryptionAlgorithm "aes256"/);
+    }
+    for (const name of [['sha256'], { toString: () => 'sha256' }]) {
+      expectRefused({ secret: SECRET, signatureAlgorithm: name }, 'ERR_CLIENT_SESSIONS_SIGNATURE_ALGORITHM', /invalid signatureAlgorithm "sha256"/);
+    }
+    // null and '' mean the default, as undefined does.
+    for (const none of [null, '', undefined]) {
+      const codec = codecOn({ secret: SECRET, encryptionAlgorithm: none as never, signatureAlgorithm: none as never, cookieName: none as never });
+      expect(codec.cookieName).toBe('session_state');
+      expect(codec.encode('{}', 1, 1).split('.')[4]).toHaveLength(43);
     }
   });
 });

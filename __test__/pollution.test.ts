@@ -6,8 +6,8 @@ import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import sessions from '../src/index';
-import { BACKEND, SECRET } from './helpers/backend';
-import { Browser, FRAMEWORKS, sendJson, startApp, type RunningApp } from './helpers/http';
+import { BACKEND, SECRET, codecOn } from './helpers/backend';
+import { Browser, FRAMEWORKS, parseSetCookie, sendJson, startApp, type RunningApp } from './helpers/http';
 
 // Written as text: in an object literal `__proto__:` would set a prototype, not make a key.
 const HOSTILE =
@@ -90,6 +90,63 @@ for (const framework of FRAMEWORKS) {
         expect(stored.json).toContain('mallory');
       });
     }
+  });
+}
+
+// An authentic cookie is our own encoding, but of JSON an application may have stored from a
+// request, and JSON can spell a key with \u escapes: each of these is the key `__proto__` once
+// parsed. The parser only runs its (slower) reviver when the text could spell that key, so every
+// escaping must take the slow path: some contain no literal "proto" at all.
+const ESCAPED_PROTO_KEYS = [
+  '"__proto__"',
+  '"\\u005f_proto__"',
+  '"\\u005f\\u005fproto\\u005f\\u005f"',
+  '"__\\u0070roto__"',
+  '"\\u005F\\u005F\\u0070\\u0072\\u006F\\u0074\\u006F\\u005F\\u005F"',
+  '"__pr\\u006fto__"',
+];
+
+for (const framework of FRAMEWORKS) {
+  describe(`an authentic cookie holding __proto__, however escaped, on ${framework} (${BACKEND})`, () => {
+    const codec = codecOn({ cookieName: 'session', secret: SECRET });
+
+    it('pollutes nothing, and the key is dropped at every depth and from the cookie written back', async () => {
+      app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET })], {
+        '/read': (req, res) => {
+          const s = req.session as any;
+          const copy = Object.assign({}, s);
+          const shape = {
+            keys: Object.keys(s),
+            profileKeys: Object.keys(s.profile),
+            listKeys: Object.keys(s.list[0]),
+            ownProto: [s, s.profile, s.list[0]].map((o) => Object.prototype.hasOwnProperty.call(o, '__proto__')),
+            admin: [s.admin ?? null, s.profile.admin ?? null, s.list[0].admin ?? null, copy.admin ?? null, ({} as any).admin ?? null],
+            deepPolluted: pollutedAnywhere(s),
+          };
+          s.touched = true; // written back, so what is stored again is seen too
+          sendJson(res, shape);
+        },
+      });
+      for (const key of ESCAPED_PROTO_KEYS) {
+        const json = `{${key}:{"admin":true},"n":1,"profile":{${key}:{"admin":true},"x":2},"list":[{${key}:{"admin":true},"y":3}]}`;
+        // The text really is JSON for a __proto__ key (so a plain JSON.parse keeps one).
+        expect(Object.prototype.hasOwnProperty.call(JSON.parse(json), '__proto__'), key).toBe(true);
+        const reply = await new Browser(app.url).get('/read', { cookie: `session=${codec.encode(json, Date.now(), 3_600_000)}` });
+        expect(reply.status, key).toBe(200);
+        expect(JSON.parse(reply.body), key).toEqual({
+          keys: ['n', 'profile', 'list'],
+          profileKeys: ['x'],
+          listKeys: ['y'],
+          ownProto: [false, false, false],
+          admin: [null, null, null, null, null],
+          deepPolluted: false,
+        });
+        expect(reply.setCookies, key).toHaveLength(1);
+        const written = codec.decode(parseSetCookie(reply.setCookies[0]!).cookie.value);
+        expect(written.json, key).toBe('{"n":1,"profile":{"x":2},"list":[{"y":3}],"touched":true}');
+        expect(({} as any).admin).toBeUndefined();
+      }
+    });
   });
 }
 

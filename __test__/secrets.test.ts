@@ -1,23 +1,82 @@
 // Key material never shows: not in errors, warnings, util.inspect or JSON of anything the library
-// hands out. Short secrets get a setup warning.
+// hands out, in any encoding (a Buffer on a public property prints as spaced hex, a Buffer in JSON
+// as a list of decimals). Short secrets get a setup warning.
 import { createHmac } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import sessions, { createCodec, util } from '../src/index';
 import { BACKEND } from './helpers/backend';
-import { Browser, startApp, type RunningApp } from './helpers/http';
+import { Browser, sendJson, startApp, type RunningApp } from './helpers/http';
 
 const SECRET = 'correct horse battery staple, but much longer 8c1f';
 const derived = ['cookiesession-encryption', 'cookiesession-signature'].map((label) => createHmac('sha256', SECRET).update(label).digest());
-const RAW = { encryptionKey: Buffer.alloc(32, 0xa7), signatureKey: Buffer.alloc(32, 0x5c) };
-const forbidden = [
+// Patterned rather than one repeated byte, so a window of a key is a window of that key only.
+const RAW = {
+  encryptionKey: Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 29 + 7) & 0xff)),
+  signatureKey: Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 53 + 200) & 0xff)),
+};
+const KEY_MATERIAL: Buffer[] = [Buffer.from(SECRET), ...derived, RAW.encryptionKey, RAW.signatureKey];
+
+/** Bytes of a key that, shown anywhere in a row, count as showing it (a 12-byte window). */
+const WINDOW = 12;
+
+/** Every way a run of key bytes can be printed: by Buffer, Uint8Array, JSON, strings, inspect. */
+function spellings(bytes: Buffer): string[] {
+  const decimals = [...bytes].map(String);
+  const latin1 = bytes.toString('latin1');
+  return [
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
+    [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' '), // <Buffer ab cd ...>
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    latin1,
+    JSON.stringify(latin1).slice(1, -1),
+    inspect(latin1).slice(1, -1),
+    decimals.join(','), // JSON of a Buffer: {"type":"Buffer","data":[171,205,...]}
+    decimals.join(', '), // Uint8Array(32) [ 171, 205, ... ]
+  ];
+}
+
+/**
+ * Every spelling of every WINDOW-byte run of each key, so a key cut short (a subarray, a
+ * truncated print) or embedded at any base64 alignment is found too.
+ */
+const forbidden: string[] = [
   SECRET,
-  ...[...derived, RAW.encryptionKey, RAW.signatureKey].flatMap((key) => [key.toString('hex'), key.toString('base64'), key.toString('base64url'), key.toString('latin1')]),
+  ...KEY_MATERIAL.flatMap((key) => Array.from({ length: key.length - WINDOW + 1 }, (_, at) => spellings(key.subarray(at, at + WINDOW))).flat()),
 ];
 
 function expectNoKeys(text: string, what: string): void {
-  for (const secret of forbidden) expect(text.includes(secret), `${what} shows key material`).toBe(false);
+  expect(forbidden.find((secret) => text.includes(secret)), `${what} shows key material`).toBeUndefined();
+}
+
+/**
+ * Everything a value shows to a debugger or a log: inspect, default and with everything on,
+ * JSON, its string forms, and the value and name of each own property and symbol of it and of
+ * its prototypes (non-enumerable ones included).
+ */
+function surfaces(value: unknown): Array<[string, string]> {
+  const shown: Array<[string, string]> = [
+    ['inspect', inspect(value)],
+    ['inspect (showHidden)', inspect(value, { showHidden: true, depth: Infinity, getters: true, showProxy: true })],
+    ['JSON', JSON.stringify(value) ?? ''],
+  ];
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return shown;
+  shown.push(['String()', String(value)], ['template', `${value as object}`]);
+  for (let object: object | null = value; object !== null && object !== Object.prototype && object !== Function.prototype; object = Object.getPrototypeOf(object)) {
+    for (const key of [...Object.getOwnPropertyNames(object), ...Object.getOwnPropertySymbols(object)]) {
+      const descriptor = Object.getOwnPropertyDescriptor(object, key)!;
+      shown.push([`property ${String(key)}`, `${String(key)} ${inspect(descriptor.value, { showHidden: true, depth: Infinity })}`]);
+    }
+  }
+  return shown;
+}
+
+function expectNothingShown(value: unknown, what: string): void {
+  for (const [how, text] of surfaces(value)) expectNoKeys(text, `${what}, ${how}`);
 }
 
 let app: RunningApp | undefined;
@@ -27,14 +86,54 @@ afterEach(async () => {
 });
 
 describe(`secrets stay secret (${BACKEND})`, () => {
-  it('codecs and middleware show nothing under util.inspect or JSON', () => {
-    for (const options of [{ secret: SECRET }, RAW, { keys: [RAW, { secret: SECRET }] }]) {
+  it('the detector finds key bytes however they are printed (so the tests below can fail)', () => {
+    const leaky = { keys: [{ encryptionKey: RAW.encryptionKey, secret: Buffer.from(SECRET) }], derived: new Uint8Array(derived[1]!) };
+    for (const [how, text] of surfaces(leaky)) {
+      if (how === 'String()' || how === 'template' || how.startsWith('property')) continue;
+      expect(forbidden.some((secret) => text.includes(secret)), how).toBe(true);
+    }
+    expect(inspect(leaky)).toMatch(/<Buffer [0-9a-f]{2} [0-9a-f]{2} /);
+    // A key cut short still shows: the windows cover any 12 bytes of it in a row.
+    expect(forbidden.some((secret) => inspect(derived[0]!.subarray(5, 25)).includes(secret))).toBe(true);
+    expect(forbidden.some((secret) => inspect({ unrelated: Buffer.alloc(32, 0x42), text: 'session' }).includes(secret))).toBe(false);
+  });
+
+  it('codecs and middleware show nothing under util.inspect, JSON, String() or their own properties', () => {
+    for (const options of [{ secret: SECRET }, RAW, { keys: [RAW, { secret: SECRET }] }, { secret: [SECRET, `${SECRET} (old)`] }]) {
       const codec = createCodec(options);
       const middleware = sessions(options);
-      for (const value of [codec, middleware, Object.getPrototypeOf(codec)]) {
-        expectNoKeys(inspect(value, { showHidden: true, depth: Infinity, getters: true }), 'inspect');
-        expectNoKeys(JSON.stringify(value) ?? '', 'JSON');
-      }
+      const label = JSON.stringify(Object.keys(options));
+      expectNothingShown(codec, `codec ${label}`);
+      expectNothingShown(Object.getPrototypeOf(codec), `codec prototype ${label}`);
+      expectNothingShown(middleware, `middleware ${label}`);
+      // util keeps a codec per options object: the one it keeps shows nothing either.
+      const utilOptions = { cookieName: 's', ...options };
+      util.encode(utilOptions, { a: 1 });
+      expectNothingShown(util.utilCodecFor(utilOptions), `util codec ${label}`);
+    }
+  });
+
+  it("a request's session and the state behind it show nothing", async () => {
+    for (const options of [{ cookieName: 'session', secret: SECRET }, { cookieName: 'session', ...RAW }]) {
+      const seen: Array<[string, string]> = [];
+      app = await startApp('http', [sessions(options)], {
+        '/': (req, res) => {
+          req.session.user = 'ada';
+          const state = Object.getOwnPropertySymbols(req).filter((symbol) => symbol.description?.startsWith('client-sessions-native'));
+          seen.push(['state slots', String(state.length)]);
+          for (const symbol of state) seen.push(...surfaces((req as IncomingMessage & Record<symbol, unknown>)[symbol]).map(([how, text]): [string, string] => [`state ${how}`, text]));
+          seen.push(...surfaces(req.session).map(([how, text]): [string, string] => [`req.session ${how}`, text]));
+          seen.push(['req', inspect(req, { depth: 3 })]);
+          sendJson(res, { ok: true });
+        },
+      });
+      const reply = await new Browser(app.url).get('/');
+      expect(reply.status).toBe(200);
+      await app.close();
+      app = undefined;
+      expect(seen[0]).toEqual(['state slots', '1']);
+      expect(seen.length).toBeGreaterThan(5);
+      for (const [how, text] of seen) expectNoKeys(text, how);
     }
   });
 

@@ -106,16 +106,87 @@ describe(`tampering (${BACKEND})`, () => {
     }
   });
 
-  it('authentic ciphertext with broken PKCS#7 padding is rejected as bad-padding', () => {
-    // Built by hand: two blocks ending in a 0x00 byte (never valid padding), correctly MACed.
+  /** An authentic cookie (correct MAC) around `plaintext` encrypted as is, padding and all. */
+  function sealedAsIs(plaintext: Buffer, ivFill: number): string {
     const encryptionKey = createHmac('sha256', SECRET).update('cookiesession-encryption').digest();
-    const ivBytes = Buffer.alloc(16, 3);
+    const ivBytes = Buffer.alloc(16, ivFill);
     const cipher = createCipheriv('aes-256-cbc', encryptionKey, ivBytes).setAutoPadding(false);
-    const plaintext = Buffer.concat([Buffer.from('session={"a":1}'), Buffer.alloc(17)]);
     const blocks = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     const mac = codec.computeMac(0, ivBytes, blocks, '1', '999999999999');
-    const forged = [ivBytes, blocks].map((b) => b.toString('base64url')).join('.') + `.1.999999999999.${mac.toString('base64url')}`;
-    expectInvalid(codec.decode(forged, 2), 'bad-padding');
+    return [ivBytes, blocks].map((b) => b.toString('base64url')).join('.') + `.1.999999999999.${mac.toString('base64url')}`;
+  }
+
+  /** `session={"a":"xx…"}` filled so that `pad` (the padding bytes) ends it on a 32-byte boundary. */
+  function withPadding(pad: number[]): { plaintext: Buffer; json: string } {
+    const json = `{"a":"${'x'.repeat(32 - pad.length - 16)}"}`;
+    return { plaintext: Buffer.concat([Buffer.from(`session=${json}`), Buffer.from(pad)]), json };
+  }
+
+  it('authentic ciphertext with broken PKCS#7 padding is rejected as bad-padding', () => {
+    // Built by hand: two blocks ending in a 0x00 byte (never valid padding), correctly MACed.
+    const plaintext = Buffer.concat([Buffer.from('session={"a":1}'), Buffer.alloc(17)]);
+    expectInvalid(codec.decode(sealedAsIs(plaintext, 3), 2), 'bad-padding');
+  });
+
+  it('every padding byte is checked, not only the last one', () => {
+    const broken: Array<[string, number[]]> = [
+      ['01 02 03', [0x01, 0x02, 0x03]],
+      ['02 03 03 (the first pad byte)', [0x02, 0x03, 0x03]],
+      ['03 02 03 (a middle pad byte)', [0x03, 0x02, 0x03]],
+      ['00 03 03', [0x00, 0x03, 0x03]],
+      ['0f then fifteen 10s (a whole block of padding, its first byte wrong)', [0x0f, ...Array(15).fill(0x10)]],
+      ['fifteen 10s then 0f', [...Array(15).fill(0x10), 0x0f]],
+      ['sixteen 11s (a pad longer than a block)', Array(16).fill(0x11)],
+    ];
+    for (const [name, pad] of broken) {
+      const { plaintext } = withPadding(pad);
+      expect(plaintext.length, name).toBe(32);
+      expect(codec.decode(sealedAsIs(plaintext, 5), 2), name).toMatchObject({ status: 'invalid', reason: 'bad-padding' });
+    }
+    // The same construction with correct padding is valid: what is refused above is the padding.
+    for (const pad of [[0x01], [0x03, 0x03, 0x03], Array(16).fill(0x10), Array(15).fill(0x0f)]) {
+      const { plaintext, json } = withPadding(pad);
+      expect(codec.decode(sealedAsIs(plaintext, 5), 2), pad.join(' ')).toMatchObject({ status: 'valid', json });
+    }
+  });
+
+  it('a pad longer than a block is refused even when every pad byte agrees', () => {
+    const plaintext = Buffer.concat([Buffer.from(`session={"a":"${'x'.repeat(15)}"}`), Buffer.alloc(17, 0x11)]);
+    expect(plaintext.length).toBe(48);
+    expectInvalid(codec.decode(sealedAsIs(plaintext, 6), 2), 'bad-padding');
+  });
+
+  it('authentic plaintext shorter than the name, or exactly the name, is told apart', () => {
+    const padded = (text: string): Buffer => {
+      const pad = 16 - (Buffer.byteLength(text) % 16);
+      return Buffer.concat([Buffer.from(text), Buffer.alloc(pad, pad)]);
+    };
+    expectInvalid(codec.decode(sealedAsIs(padded('sess'), 7), 2), 'wrong-name');
+    expectInvalid(codec.decode(sealedAsIs(padded(''), 7), 2), 'wrong-name');
+    expect(codec.decode(sealedAsIs(padded('session='), 7), 2)).toMatchObject({ status: 'valid', json: '' });
+  });
+
+  it('authentic ciphertext that is not whole blocks is malformed', () => {
+    const ivBytes = Buffer.alloc(16, 8);
+    for (const length of [1, 15, 17, 31]) {
+      const blocks = Buffer.alloc(length, 0x42);
+      const mac = codec.computeMac(0, ivBytes, blocks, '1', '999999999999');
+      const forged = [ivBytes, blocks].map((b) => b.toString('base64url')).join('.') + `.1.999999999999.${mac.toString('base64url')}`;
+      expectInvalid(codec.decode(forged, 2), 'malformed');
+    }
+  });
+
+  it('the size limit is 16 KiB exactly: a value of that length is looked at', () => {
+    expectInvalid(codec.decode('A'.repeat(16 * 1024), T0), 'malformed');
+    expectInvalid(codec.decode('A'.repeat(16 * 1024 + 1), T0), 'too-large');
+    // In UTF-8 bytes: 8192 two-byte characters are at the limit, one more is over it.
+    expectInvalid(codec.decode('\u00e9'.repeat(8192), T0), 'malformed');
+    expectInvalid(codec.decode('\u00e9'.repeat(8193), T0), 'too-large');
+  });
+
+  it('a byte order mark at the start of the content is content, kept as it was written', () => {
+    const json = '\uFEFF{"a":1}';
+    expect(codec.decode(codec.encode(json, T0, DAY), T0)).toMatchObject({ status: 'valid', json });
   });
 
   it('authentic content that is not UTF-8 is rejected as not-utf8', () => {

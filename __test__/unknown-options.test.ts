@@ -1,5 +1,6 @@
 // Unknown options: client-sessions ignored them, so they stay harmless, but each one is heard as
 // a process warning (once per process), with a guess at what was meant and never a value.
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 
 import sessions, { createCodec, util } from '../src/index';
@@ -8,6 +9,19 @@ import { BACKEND, SECRET } from './helpers/backend';
 import { rawKeys } from './helpers/payloads';
 
 const PREFIX = 'client-sessions-native: unknown option';
+
+/** Optimal string alignment distance, the textbook way (a full table), to check editDistance against. */
+function referenceDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
 
 /** The messages the middleware would warn with for these options (the warned-once set aside). */
 function middlewareMessages(options: object): string[] {
@@ -153,6 +167,26 @@ describe(`unknown options (${BACKEND})`, () => {
       expect(message).not.toContain(value);
       expect(message).not.toContain(SECRET);
     }
+  });
+
+  it('edit distances are those of the textbook table, for any two short names', () => {
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 7 });
+    fc.assert(fc.property(name, name, (a, b) => editDistance(a, b) === referenceDistance(a, b)), { numRuns: 500 });
+    expect(editDistance('ab', 'ba')).toBe(1);
+    expect(editDistance('abcd', 'acbd')).toBe(1);
+    expect(editDistance('abc', 'ca')).toBe(3);
+  });
+
+  it('suggests within a group without a neighbour, cuts only names over 64 characters, and knows cookie.name', () => {
+    expect(middlewareMessages({ keys: [{ secrt: SECRET }] })).toEqual([`${PREFIX} keys[].secrt (did you mean keys[].secret?); it is ignored`]);
+    expect(middlewareMessages({ secret: SECRET, cookie: { name: 'sid' } })).toEqual([`${PREFIX} cookie.name (did you mean cookieName?); it is ignored`]);
+    const long = `-${'k'.repeat(63)}`;
+    expect(middlewareMessages({ secret: SECRET, [long]: 1 })[0]).toMatch(new RegExp(`^${PREFIX} "${long}"; it is ignored`));
+    // Four letters may be two edits away; three letters only one.
+    expect(middlewareMessages({ secret: SECRET, cokie: {} })).toEqual([`${PREFIX} cokie (did you mean cookie?); it is ignored`]);
+    expect(middlewareMessages({ secret: SECRET, kes: [] })).toEqual([`${PREFIX} kes (did you mean keys?); it is ignored`]);
+    expect(middlewareMessages({ secret: SECRET, pth: '/' })).toEqual([`${PREFIX} pth (did you mean cookie.path?); it is ignored`]);
+    expect(middlewareMessages({ secret: SECRET, px: true })[0]).toMatch(/^client-sessions-native: unknown option px; it is ignored \(known options:/);
   });
 
   it('counts edits as Damerau-Levenshtein: a swap of neighbours is one', () => {

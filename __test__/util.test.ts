@@ -135,4 +135,42 @@ describe(`util (${BACKEND})`, () => {
     expect(() => util.encode({ cookieName: 's', secret: SECRET }, undefined)).toThrow(/JSON-serialisable/);
     expect(() => util.encode({ cookieName: 's', secret: SECRET }, { n: 1n })).toThrow(TypeError);
   });
+  it('options that are not an object are refused with what they should hold', () => {
+    for (const opts of [null, undefined, 'secret', 42]) {
+      for (const call of [() => util.encode(opts as never, {}), () => util.decode(opts as never, 'x')]) {
+        expect(call, String(opts)).toThrow(expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_OPTIONS', message: 'client-sessions-native: opts must be an object with cookieName and secret' }));
+      }
+      expect(() => util.computeHmac(opts as never, Buffer.alloc(16), Buffer.alloc(16), 1, 1), String(opts)).toThrow(
+        expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_OPTIONS', message: 'client-sessions-native: computeHmac needs opts with a signatureKey (or a secret) and a signatureAlgorithm' }),
+      );
+    }
+    expect(() => util.encode({ cookieName: 's', secret: SECRET }, undefined)).toThrow(
+      expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_CONTENT', message: 'client-sessions-native: content must be JSON-serialisable, got undefined' }),
+    );
+  });
+
+  it('decode gives undefined for an authentic cookie whose content is not JSON', () => {
+    const opts = { cookieName: 's', secret: SECRET };
+    const notJson = utilCodecFor(opts).encode('{"unterminated', T0, DAY);
+    expect(utilCodecFor(opts).decode(notJson, T0)).toMatchObject({ status: 'valid', json: '{"unterminated' });
+    expect(util.decode(opts, notJson)).toBeUndefined();
+  });
+
+  it('computeHmac says what is wrong with its key', () => {
+    const args = [Buffer.alloc(16), Buffer.alloc(16), 1, 1] as const;
+    const cases: Array<[object, string, string]> = [
+      [{ signatureKey: 'abc' }, 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY', 'signatureKey must be a Buffer, got a string'],
+      [{ signatureKey: Buffer.alloc(0) }, 'ERR_CLIENT_SESSIONS_SIGNATURE_KEY', 'signatureKey must not be empty'],
+      [{ secret: '' }, 'ERR_CLIENT_SESSIONS_SECRET', 'secret must not be empty'],
+      [{ secret: new Uint8Array(0) }, 'ERR_CLIENT_SESSIONS_SECRET', 'secret must not be empty'],
+      [{}, 'ERR_CLIENT_SESSIONS_NO_KEYS', 'computeHmac needs opts.signatureKey (a Buffer) or opts.secret to derive it from'],
+      [{ secret: 42 }, 'ERR_CLIENT_SESSIONS_NO_KEYS', 'computeHmac needs opts.signatureKey (a Buffer) or opts.secret to derive it from'],
+    ];
+    for (const [opts, code, message] of cases) {
+      expect(() => util.computeHmac(opts as never, ...args), message).toThrow(expect.objectContaining({ code, message: `client-sessions-native: ${message}` }));
+    }
+    // A secret as text or as its UTF-8 bytes derives the same key; fields as text are their UTF-8 bytes.
+    const text = util.computeHmac({ secret: 'caf\u00e9 secret' }, 'iv\u00e9', 'ct', 1, 2);
+    expect(util.computeHmac({ secret: Buffer.from('caf\u00e9 secret') }, Buffer.from('iv\u00e9'), Buffer.from('ct'), 1, 2).equals(text)).toBe(true);
+  });
 });

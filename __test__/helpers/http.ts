@@ -1,6 +1,8 @@
 // Real servers over real HTTP: the same routes mounted on Express 4, Express 5, Connect and plain
-// node:http, and a client that carries cookies between requests like a browser.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// node:http, over plain HTTP or TLS, and a client that carries cookies between requests like a
+// browser.
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, request as tlsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 
@@ -13,6 +15,17 @@ export type Req = IncomingMessage & Record<string, any>;
 export type Handler = (req: Req, res: ServerResponse) => unknown;
 export type Middleware = (req: Req, res: ServerResponse, next: (err?: unknown) => void) => void;
 
+/** A private key and certificate (PEM) for an HTTPS server; see helpers/tls.ts. */
+export interface TlsCredentials {
+  key: string;
+  cert: string;
+}
+
+export interface StartOptions {
+  /** Serve HTTPS with these credentials (node:https), so `req.socket.encrypted` is true. */
+  tls?: TlsCredentials | undefined;
+}
+
 export interface RunningApp {
   url: string;
   /** Errors that reached the framework's error handler (a 500), for assertions. */
@@ -23,13 +36,17 @@ export interface RunningApp {
 /**
  * Starts `framework` on a random loopback port with `middleware` in order, then (Express only)
  * whatever `configure` adds, then `routes` by exact path. A handler that throws or rejects becomes a 500 whose body is the error message.
+ * With `options.tls` the server speaks HTTPS and `url` is an https: URL.
  */
 export async function startApp(
   framework: Framework,
   middleware: Middleware[],
   routes: Record<string, Handler>,
   configure?: (app: any) => void,
+  options: StartOptions = {},
 ): Promise<RunningApp> {
+  const serve = (listener: RequestListener): Server =>
+    options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   const errors: unknown[] = [];
   const fail = (res: ServerResponse, err: unknown): void => {
     errors.push(err);
@@ -62,16 +79,16 @@ export async function startApp(
     configure?.(app);
     app.use(dispatch);
     app.use((err: unknown, _req: Req, res: ServerResponse, _next: unknown) => fail(res, err));
-    server = createServer(app);
+    server = serve(app);
   } else if (framework === 'connect') {
     const connect = load('connect');
     const app = connect();
     for (const mw of middleware) app.use(mw);
     app.use(dispatch);
     app.use((err: unknown, _req: Req, res: ServerResponse, _next: unknown) => fail(res, err));
-    server = createServer(app);
+    server = serve(app);
   } else {
-    server = createServer((req, res) => {
+    server = serve((req, res) => {
       const chain = [...middleware];
       const next = (err?: unknown): void => {
         if (err) return fail(res, err);
@@ -85,7 +102,7 @@ export async function startApp(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     errors,
     close: () =>
       new Promise<void>((resolve) => {
@@ -121,31 +138,77 @@ export function parseSetCookie(line: string): { name: string; cookie: StoredCook
   return { name: pair!.slice(0, eq), cookie: { value: pair!.slice(eq + 1), attributes } };
 }
 
+interface RawReply {
+  status: number;
+  body: string;
+  headers: Headers;
+  setCookies: string[];
+}
+
+type BrowserRequest = { method?: string; headers?: Record<string, string>; body?: string };
+
+/** One request with fetch (plain HTTP). */
+async function fetchReply(url: string, init: BrowserRequest, headers: Record<string, string>): Promise<RawReply> {
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(init.body !== undefined ? { body: init.body } : {}) });
+  return { status: res.status, body: await res.text(), headers: res.headers, setCookies: res.headers.getSetCookie() };
+}
+
+/** One request over TLS with node:https, trusting `ca` (the test server's self-signed certificate). */
+function tlsReply(url: string, init: BrowserRequest, headers: Record<string, string>, ca: string): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = tlsRequest(url, { method: init.method ?? 'GET', headers, ca }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (name === 'set-cookie' || value === undefined) continue;
+          for (const one of Array.isArray(value) ? value : [value]) replyHeaders.append(name, one);
+        }
+        resolve({ status: res.statusCode ?? 0, body, headers: replyHeaders, setCookies: res.headers['set-cookie'] ?? [] });
+      });
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
 /** Keeps cookies between requests (no domain/path matching: one test server per browser). */
 export class Browser {
   readonly jar = new Map<string, StoredCookie>();
 
-  constructor(readonly base: string) {}
+  /** `options.ca`: the certificate an https: `base` is trusted with. */
+  constructor(
+    readonly base: string,
+    readonly options: { ca?: string } = {},
+  ) {}
 
   cookieHeader(): string | undefined {
     if (this.jar.size === 0) return undefined;
     return [...this.jar].map(([name, c]) => `${name}=${c.value}`).join('; ');
   }
 
-  async request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  async request(path: string, init: BrowserRequest = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...init.headers };
     const cookie = this.cookieHeader();
     if (cookie !== undefined && headers.cookie === undefined) headers.cookie = cookie;
-    const res = await fetch(this.base + path, { method: init.method ?? 'GET', headers, redirect: 'manual', ...(init.body !== undefined ? { body: init.body } : {}) });
-    const body = await res.text();
-    const setCookies = res.headers.getSetCookie();
+    let reply: RawReply;
+    if (this.base.startsWith('https:')) {
+      if (this.options.ca === undefined) throw new Error('an https: Browser needs options.ca, the server certificate to trust');
+      reply = await tlsReply(this.base + path, init, headers, this.options.ca);
+    } else {
+      reply = await fetchReply(this.base + path, init, headers);
+    }
+    const { status, body, headers: replyHeaders, setCookies } = reply;
     for (const line of setCookies) {
       const { name, cookie: stored } = parseSetCookie(line);
       const expires = stored.attributes.expires;
       if (typeof expires === 'string' && Date.parse(expires) <= Date.now()) this.jar.delete(name);
       else this.jar.set(name, stored);
     }
-    return { status: res.status, body, headers: res.headers, setCookies };
+    return { status, body, headers: replyHeaders, setCookies };
   }
 
   get(path: string, headers?: Record<string, string>): Promise<Reply> {

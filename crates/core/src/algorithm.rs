@@ -131,6 +131,34 @@ mod tests {
   }
 
   #[test]
+  fn key_and_tag_sizes_are_client_sessions_ones() {
+    // (key length, tag length): the hash's output size, and half of it for the -dropN variants.
+    let sizes = [
+      (SignatureAlgorithm::Sha256, 32, 32),
+      (SignatureAlgorithm::Sha256Drop128, 32, 16),
+      (SignatureAlgorithm::Sha384, 48, 48),
+      (SignatureAlgorithm::Sha384Drop192, 48, 24),
+      (SignatureAlgorithm::Sha512, 64, 64),
+      (SignatureAlgorithm::Sha512Drop256, 64, 32),
+    ];
+    for (alg, min_key_len, tag_len) in sizes {
+      assert_eq!(
+        (alg.min_key_len(), alg.tag_len()),
+        (min_key_len, tag_len),
+        "{alg:?}"
+      );
+    }
+    let key_lens = [
+      (EncryptionAlgorithm::Aes128, 16),
+      (EncryptionAlgorithm::Aes192, 24),
+      (EncryptionAlgorithm::Aes256, 32),
+    ];
+    for (alg, key_len) in key_lens {
+      assert_eq!(alg.key_len(), key_len, "{alg:?}");
+    }
+  }
+
+  #[test]
   fn unknown_names_are_rejected() {
     assert_eq!(
       EncryptionAlgorithm::parse("aes256-gcm"),
