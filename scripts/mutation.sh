@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Mutation testing: StrykerJS on src/ and cargo-mutants on crates/core, then one summary of
+# killed, survived, equivalent-listed, timeout and no-coverage mutants and the score of each
+# (scripts/mutation-summary.mjs; the target is 90% of non-equivalent mutants killed). This is
+# `npm run test:mutation`, not part of `npm test`: a full run takes about an hour on two cores.
+#
+#   scripts/mutation.sh              all three runs, then the summary
+#   scripts/mutation.sh js           StrykerJS on src/ with the vitest js project
+#   scripts/mutation.sh native       StrykerJS on src/backend/native.ts and unpack.ts, native project
+#   scripts/mutation.sh rust         cargo-mutants on crates/core
+#   scripts/mutation.sh summary      only the summary of the last reports (target/mutation/)
+#   scripts/mutation.sh js src/core/session-state.ts src/core/tracking.ts
+#                                    StrykerJS on some files only (a split run, when a whole
+#                                    run does not fit the time there is); the report, and so
+#                                    the summary, then covers those files
+#
+# Needs the devDependencies @stryker-mutator/core and @stryker-mutator/vitest-runner, cargo-mutants
+# (`cargo install --locked cargo-mutants`), and the native binary built (`npm run build:native`)
+# for the native run and for the js specs that compare the two backends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+shift || true
+mkdir -p target/mutation
+
+stryker() {
+  local backend=$1
+  shift
+  local files=()
+  for file in "$@"; do files+=(--mutate "$file"); done
+  echo "== StrykerJS, $backend project${*:+: $*}"
+  local start=$SECONDS
+  MUTATION_BACKEND=$backend npx stryker run stryker.config.mjs "${files[@]}"
+  echo "== StrykerJS, $backend project: $((SECONDS - start)) s"
+}
+
+rust() {
+  echo "== cargo-mutants, crates/core"
+  local start=$SECONDS status=0
+  # Settings (timeouts, test arguments, exclusions) are in .cargo/mutants.toml. Exit 2 means
+  # some mutants were missed and 3 that some timed out: the summary judges those.
+  cargo mutants --package client-sessions-core --test-tool cargo --jobs "${MUTATION_JOBS:-2}" || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 2 ] && [ "$status" -ne 3 ]; then
+    echo "cargo-mutants failed (exit $status)" >&2
+    exit "$status"
+  fi
+  echo "== cargo-mutants: $((SECONDS - start)) s"
+}
+
+case "$what" in
+  all)
+    stryker js
+    stryker native
+    rust
+    ;;
+  js | native) stryker "$what" "$@" ;;
+  rust) rust ;;
+  summary) ;;
+  *)
+    echo "usage: scripts/mutation.sh [all|js|native|rust|summary] [files for js or native...]" >&2
+    exit 64
+    ;;
+esac
+node scripts/mutation-summary.mjs
