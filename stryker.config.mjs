@@ -13,6 +13,9 @@
 // Survivors judged equivalent are listed, with why, in scripts/mutation-equivalent.md (they
 // cannot be marked in src/ with `// Stryker disable` comments); mutation.sh subtracts them.
 const backend = process.env.MUTATION_BACKEND === 'native' ? 'native' : 'js';
+// A split run (scripts/mutation.sh js FILES...) names its part, so its report sits beside the
+// whole run's instead of replacing it; the summary takes each file's newest result.
+const part = /^[a-z0-9-]+$/.test(process.env.MUTATION_PART ?? '') ? `-${process.env.MUTATION_PART}` : '';
 const NATIVE_WRAPPER = ['src/backend/native.ts', 'src/backend/unpack.ts'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -35,8 +38,8 @@ export default {
   tempDirName: 'target/stryker-tmp',
   cleanTempDir: true,
   reporters: ['clear-text', 'progress', 'json', 'html'],
-  jsonReporter: { fileName: `target/mutation/stryker-${backend}.json` },
-  htmlReporter: { fileName: `target/mutation/stryker-${backend}.html` },
+  jsonReporter: { fileName: `target/mutation/stryker-${backend}${part}.json` },
+  htmlReporter: { fileName: `target/mutation/stryker-${backend}${part}.html` },
   // Reruns only test what changed since the last run (git-ignored under target/).
   incremental: true,
   incrementalFile: `target/mutation/stryker-${backend}-incremental.json`,

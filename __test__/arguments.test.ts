@@ -117,6 +117,8 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
       expect(message(() => c.encode('{}', '5' as never, DAY))).toBe(`client-sessions-native: createdAt ${range} a string`);
       expect(message(() => c.encode('{}', null as never, DAY))).toBe(`client-sessions-native: createdAt ${range} null`);
       expect(message(() => c.encode('{}', T0, 1.5))).toBe(`client-sessions-native: duration ${range} 1.5`);
+      expect(message(() => c.encodeWithIv('{}', T0, -2, Buffer.alloc(16)))).toBe(`client-sessions-native: duration ${range} -2`);
+      expect(message(() => c.encodeWithIv('{}', 'x' as never, DAY, Buffer.alloc(16)))).toBe(`client-sessions-native: createdAt ${range} a string`);
       expect(message(() => c.encode('{}', T0, new Date() as never))).toBe(`client-sessions-native: duration ${range} a Date`);
       expect(message(() => c.decode('x', -5))).toBe(`client-sessions-native: now ${range} -5`);
       expect(message(() => c.encode(42 as never, T0, DAY))).toBe('client-sessions-native: json must be a string of JSON text');
@@ -129,7 +131,7 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
   });
 
   it('a header without the cookie is a fresh absent result, the same on both', () => {
-    for (const header of [undefined, '', 'other=1']) {
+    for (const header of [undefined, '', 'other=1', 'xsession=1', 'sessionx=1; a=session']) {
       const absent = mine.decodeFromHeader(header, T0);
       expect(absent).toEqual({ status: 'absent', createdAt: 0, duration: 0, keyIndex: 0, refresh: false });
       expect(other.decodeFromHeader(header, T0)).toEqual(absent);

@@ -4,6 +4,7 @@
 // it loads, and whose failure no test result would show).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { loadNative } from '../src/backend/native';
 import { BACKEND_ENV, loadFailureReason, platformPackageName, requestedBackend, type Host } from '../src/backend/select';
 
 // Not helpers/backend: it imports the package entry.
@@ -50,6 +51,16 @@ describe(`choosing the backend (${BACKEND})`, () => {
     }
     process.env[BACKEND_ENV] = ' Wasm ';
     expect(refusal(() => requestedBackend()).message).toBe(`client-sessions-native: ${BACKEND_ENV} is "wasm": use 'native', 'js' or 'auto'`);
+  });
+
+  it('the binary is loaded once; in the native project it loads and exports NativeCodec', () => {
+    const loaded = loadNative();
+    expect(loadNative()).toBe(loaded);
+    if (BACKEND === 'native') {
+      expect('binding' in loaded && typeof loaded.binding.NativeCodec).toBe('function');
+    } else {
+      expect('binding' in loaded || loaded.error instanceof Error).toBe(true);
+    }
   });
 
   it('platform packages: the ABI suffix napi-rs uses on each platform', () => {

@@ -12,7 +12,7 @@
 // fails every spec file at import, before any test runs. Vitest reports those files as failed,
 // but @stryker-mutator/vitest-runner 9.6 with vitest 4 sees no failed test and reports the mutant
 // as Survived with testsCompleted 0. Such mutants are counted here as killed, apart.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,10 +62,27 @@ function line(name, counts) {
 const rows = [];
 const survivors = [];
 
+/**
+ * A backend's files: from its whole run (stryker-js.json) and any split runs (stryker-js-PART.json,
+ * MUTATION_PART), each file's newest result kept.
+ */
+function strykerFiles(backend) {
+  const reports = readdirSync(OUT)
+    .filter((name) => name === `stryker-${backend}.json` || (name.startsWith(`stryker-${backend}-`) && name.endsWith('.json') && !name.endsWith('-incremental.json')))
+    .map((name) => join(OUT, name))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  if (reports.length === 0) return undefined;
+  const files = {};
+  for (const path of reports) Object.assign(files, JSON.parse(readFileSync(path, 'utf8')).files);
+  // A file moved or deleted since an older report is no longer part of src/.
+  for (const file of Object.keys(files)) if (!existsSync(join(ROOT, file))) delete files[file];
+  return files;
+}
+
 for (const backend of ['js', 'native']) {
-  const path = join(OUT, `stryker-${backend}.json`);
-  if (!existsSync(path)) continue;
-  const report = JSON.parse(readFileSync(path, 'utf8'));
+  const files = strykerFiles(backend);
+  if (files === undefined) continue;
+  const report = { files };
   const counts = { killed: 0, killedAtLoad: 0, survived: 0, equivalent: 0, timeout: 0, noCoverage: 0, other: 0 };
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const lines = source.split('\n');

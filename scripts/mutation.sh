@@ -27,8 +27,9 @@ mkdir -p target/mutation
 stryker() {
   local backend=$1
   shift
+  # Stryker keeps only the last --mutate it is given, so the files go as one comma-separated list.
   local files=()
-  for file in "$@"; do files+=(--mutate "$file"); done
+  if [ "$#" -gt 0 ]; then files=(--mutate "$(IFS=,; echo "$*")"); fi
   echo "== StrykerJS, $backend project${*:+: $*}"
   local start=$SECONDS
   MUTATION_BACKEND=$backend npx stryker run stryker.config.mjs "${files[@]}"
