@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import sessions from '../src/index';
+import sessions from './helpers/sessions';
 import { BACKEND, SECRET } from './helpers/backend';
 import { Browser, FRAMEWORKS, parseSetCookie, startApp, type RunningApp } from './helpers/http';
 import { selfSignedCertificate } from './helpers/tls';
@@ -286,6 +286,12 @@ for (const framework of FRAMEWORKS) {
           res.end('ok');
         },
         '/untouched': (_req, res) => res.end('ok'),
+        '/changedAgain': (req, res) => {
+          req.session.early = true;
+          res.writeHead(200);
+          req.session.tooLate = true;
+          res.end('ok');
+        },
       });
       const browser = new Browser(app.url);
       const late = await browser.get('/late');
@@ -293,6 +299,11 @@ for (const framework of FRAMEWORKS) {
       expect(problems).toEqual([expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_HEADERS_SENT', level: 'warn' })]);
       await browser.get('/untouched');
       expect(problems).toHaveLength(1);
+      // Written before the headers, changed after: what was sent is the session before the change.
+      const again = await browser.get('/changedAgain');
+      expect(again.setCookies).toHaveLength(1);
+      expect(problems).toHaveLength(2);
+      expect(problems[1]).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_HEADERS_SENT' });
     });
 
     it('an onError that throws changes nothing for the response', async () => {

@@ -68,6 +68,8 @@ export class SessionState<Request = unknown> implements MethodSource {
   #duration: number;
   #ephemeral: boolean;
   #methods: Record<string, unknown> | undefined;
+  /** The adapter has taken the Set-Cookie values: a later change cannot be saved. */
+  #closed = false;
 
   /** Called once, when the session first has something to write (installs the header hook). */
   readonly #onFirstChange: () => void;
@@ -145,6 +147,7 @@ export class SessionState<Request = unknown> implements MethodSource {
    * reported to onError). Called once, as the response headers are written.
    */
   setCookies(): string[] {
+    this.#closed = true;
     const cookie = this.#cookieToWrite();
     if (cookie === undefined) return [];
     const size = Buffer.byteLength(cookie);
@@ -203,9 +206,21 @@ export class SessionState<Request = unknown> implements MethodSource {
   #changed(): void {
     // Anything written after `= null` is a new session, sent as one.
     this.#deleting = false;
+    if (this.#closed) {
+      this.#closed = false;
+      reportLateChange(this.#settings, this.#req);
+    }
     if (this.#dirty) return;
     this.#dirty = true;
     this.#onFirstChange();
+  }
+
+  /**
+   * The response has started without asking for this session's cookies (the adapter saw the
+   * headers go while the session was untouched): a later change is reported, not lost silently.
+   */
+  close(): void {
+    this.#closed = true;
   }
 
   /** The reserved names on the session object (MethodSource, for the root Proxy). */
@@ -318,6 +333,12 @@ export class SessionState<Request = unknown> implements MethodSource {
 }
 
 const EPOCH = new Date(0);
+
+/** Once per change after the Set-Cookie values were taken (set again by the next setCookies()). */
+export function reportLateChange(settings: SessionSettings, req: unknown): void {
+  reportProblem(settings, req, 'ERR_CLIENT_SESSIONS_HEADERS_SENT', 'warn',
+    `the session in the ${settings.cookieName} cookie changed after the response headers were sent, so the change cannot be saved: change it before the response starts`);
+}
 
 // A Secure cookie on plain HTTP never reaches the browser, and in local development that looks
 // like every login being lost. The per-request report is a debug line, so once per middleware

@@ -3,12 +3,9 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { createBackendCodec, requestedBackend } from '../../backend/select';
 import { SessionState, type SessionMethods } from '../../core/session-state';
-import { resolveSessionSettings, type SessionOptions as CoreSessionOptions } from '../../core/settings';
-import { codedError } from '../../errors';
-import { warnAboutUnknownOptions } from '../../option-names';
-import { optionsNotAnObject, resolveCodecOptions } from '../../options';
+import type { SessionOptions as CoreSessionOptions } from '../../core/settings';
+import { setUpSessions } from '../../core/setup';
 import { connectRequestView } from './request-view';
 import { hookWriteHead } from './response-hook';
 
@@ -31,14 +28,7 @@ export interface SessionMiddleware<T extends object = Record<string, any>> {
  * says what to change. Each request gets its session at `req[requestKey]`, decoded on first use.
  */
 export function clientSessions<T extends object = Record<string, any>>(options: SessionOptions): SessionMiddleware<T> {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    if (options !== undefined && options !== null) throw optionsNotAnObject(options);
-    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'no options provided: pass at least { secret }, e.g. sessions({ cookieName: "session", secret: process.env.SESSION_SECRET })', TypeError);
-  }
-  warnAboutUnknownOptions(options, 'middleware');
-  const codecOptions = resolveCodecOptions(options, 'strict');
-  const settings = resolveSessionSettings(options, codecOptions);
-  const codec = createBackendCodec(codecOptions, requestedBackend(options.backend));
+  const { settings, codec } = setUpSessions(options, 'middleware', 'sessions({ cookieName: "session", secret: process.env.SESSION_SECRET })');
   const { requestKey } = settings;
   // The request property is an accessor whose getter and setter are the same two functions for
   // every request, reading the per-request state from a symbol-keyed slot. Counted with

@@ -5,15 +5,14 @@
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 
 import { reportProblem } from '../../core/report';
-import type { SessionState } from '../../core/session-state';
+import { reportLateChange, type SessionState } from '../../core/session-state';
 import type { SessionSettings } from '../../core/settings';
 
 type WriteHeadArgs = Parameters<ServerResponse['writeHead']>;
 
 export function hookWriteHead(req: IncomingMessage, res: ServerResponse, state: SessionState<IncomingMessage>, settings: SessionSettings): void {
   if (res.headersSent) {
-    reportProblem(settings, req, 'ERR_CLIENT_SESSIONS_HEADERS_SENT', 'warn',
-      `the session in the ${settings.cookieName} cookie changed after the response headers were sent, so the change cannot be saved: change it before the response starts`);
+    reportLateChange(settings, req);
     return;
   }
   const writeHead = res.writeHead;
