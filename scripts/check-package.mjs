@@ -2,7 +2,7 @@
 // Checks the package as users get it from the registry, in fresh projects outside this checkout:
 //   1. the tarball: its file list and size, publint and arethetypeswrong;
 //   2. installed alone (no .node anywhere): require and import work, the backend is js, and an
-//      Express app keeps a session across requests;
+//      Express app and a Fastify app (through client-sessions-native/fastify) keep a session;
 //   3. installed with the host's platform package (packed from npm/<platform>), with no cargo on
 //      PATH: the backend is native;
 //   4. with that binary corrupted: js with a one-line debug reason, and forcing native fails
@@ -100,6 +100,21 @@ const EXPRESS_APP = `
   });
 `;
 
+// The Fastify entry from ESM, and the same plugin object from require.
+const FASTIFY_APP = `
+  import Fastify from 'fastify';
+  import clientSessions, { sessionCookies } from 'client-sessions-native/fastify';
+  import { createRequire } from 'node:module';
+  const required = createRequire(import.meta.url)('client-sessions-native/fastify');
+  const app = Fastify();
+  await app.register(clientSessions, { cookieName: 'session', secret: 'a package test secret, long enough' });
+  app.get('/', async (request) => { request.session.n = (request.session.n || 0) + 1; return { n: request.session.n }; });
+  const first = await app.inject('/');
+  const cookie = [first.headers['set-cookie']].flat()[0].split(';')[0];
+  const second = await app.inject({ url: '/', headers: { cookie } });
+  console.log(JSON.stringify({ same: required === clientSessions && required.sessionCookies === sessionCookies, first: first.json(), second: second.json() }));
+`;
+
 try {
   // 1. The tarball.
   console.log(`# ${pkg.name}@${pkg.version}: packing in ${work}`);
@@ -110,7 +125,7 @@ try {
   check(main.unpackedSize < MAX_UNPACKED_BYTES, `unpacked size ${main.unpackedSize} < ${MAX_UNPACKED_BYTES}`);
   check(!files.some((f) => /^(src|__test__|bench|crates|scripts|examples|npm)\//.test(f) || f.endsWith('.node')),
     'no sources, tests, benchmarks or binaries in the tarball');
-  check(files.includes('dist/index.js') && files.includes('dist/esm.mjs') && files.includes('binding.js'), 'entry points present');
+  check(['dist/index.js', 'dist/esm.mjs', 'dist/fastify.js', 'dist/fastify.mjs', 'binding.js'].every((f) => files.includes(f)), 'entry points present');
   // Nothing may run on a user's machine at install time: npm warns about every install script
   // and a git install would compile Rust (or fail without it) only to fall back to js anyway.
   const packed = JSON.parse(run('tar', ['-xOzf', main.path, 'package/package.json']));
@@ -123,7 +138,7 @@ try {
 
   // 2. Installed alone: no binary anywhere, so the js backend.
   const alone = freshProject('alone');
-  install(alone, [main.path, `express@${pkg.devDependencies.express}`]);
+  install(alone, [main.path, `express@${pkg.devDependencies.express}`, `fastify@${pkg.devDependencies.fastify}`]);
   const cjs = node(alone, `const s = require('client-sessions-native'); console.log(typeof s, s.backend, typeof s.util.encode)`);
   check(cjs.stdout.trim() === 'function js function', `require works and reports js (${cjs.stdout.trim() || cjs.stderr})`);
   const esm = node(alone, `import s, { backend, createCodec } from 'client-sessions-native'; console.log(typeof s, backend, typeof createCodec)`, {}, 'module');
@@ -146,6 +161,9 @@ try {
     'forcing native without a binary: a coded error without the loader\'s cause chain');
   const app = node(alone, EXPRESS_APP);
   check(app.stdout.trim() === '{"backend":"js","first":{"n":1},"second":{"n":2}}', `Express keeps a session across requests on js (${app.stdout.trim() || app.stderr})`);
+  const fastify = node(alone, FASTIFY_APP, {}, 'module');
+  check(fastify.stdout.trim() === '{"same":true,"first":{"n":1},"second":{"n":2}}',
+    `client-sessions-native/fastify: import and require give one plugin, and it keeps a session (${fastify.stdout.trim() || fastify.stderr})`);
 
   // 3. With the host's platform package, installed without cargo on PATH.
   const platform = hostPlatform();

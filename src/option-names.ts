@@ -78,7 +78,14 @@ const MEANT = new Map<string, readonly string[]>([
   ['cookie.secureproxy', ['cookie.secure']],
 ]);
 
-export type OptionsEntry = 'middleware' | 'createCodec';
+/** Which function was given the options: the adapters take the session options, createCodec only the codec's. */
+export type OptionsEntry = 'middleware' | 'fastify' | 'createCodec';
+
+/**
+ * Fastify hands a plugin the object given to `register`, with Fastify's own register options in
+ * it; they are Fastify's, not unknown.
+ */
+const FASTIFY_REGISTER_OPTIONS: readonly string[] = ['prefix', 'logLevel', 'logSerializers'];
 
 export interface UnknownOption {
   /** `cookiename`, `cookie.httponly`, `keys[].id`: also what a warning is remembered by. */
@@ -88,9 +95,10 @@ export interface UnknownOption {
 
 /** The unknown names in one options object, with their messages. Only names, never values. */
 export function findUnknownOptions(options: object, entry: OptionsEntry): UnknownOption[] {
-  const found = unknownIn(options, TOP_LEVEL_GROUP);
+  let found = unknownIn(options, TOP_LEVEL_GROUP);
+  if (entry === 'fastify') found = found.filter(({ path }) => !FASTIFY_REGISTER_OPTIONS.includes(path));
   const { cookie, keys } = options as { cookie?: unknown; keys?: unknown };
-  if (entry === 'middleware' && isOptionsObject(cookie)) found.push(...unknownIn(cookie, COOKIE_GROUP));
+  if (entry !== 'createCodec' && isOptionsObject(cookie)) found.push(...unknownIn(cookie, COOKIE_GROUP));
   if (Array.isArray(keys)) {
     for (const set of keys as unknown[]) if (isOptionsObject(set)) found.push(...unknownIn(set, KEY_SET_GROUP));
   }
