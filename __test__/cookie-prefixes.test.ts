@@ -4,7 +4,7 @@
 // are setup errors; the rest is made Secure.
 import { afterEach, describe, expect, it } from 'vitest';
 
-import sessions from '../src/index';
+import sessions from './helpers/sessions';
 import { BACKEND, SECRET } from './helpers/backend';
 import { Browser, FRAMEWORKS, parseSetCookie, startApp, type RunningApp } from './helpers/http';
 

@@ -4,7 +4,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import sessions from '../src/index';
+import sessions from './helpers/sessions';
 import { refuseCrossOrigin, resolveCrossOriginPolicy, type CrossOriginOptions, type CrossOriginRefusal } from '../src/core/cross-origin';
 import { BACKEND, SECRET } from './helpers/backend';
 import { FRAMEWORKS, startApp, type Middleware, type RunningApp } from './helpers/http';

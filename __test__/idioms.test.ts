@@ -2,7 +2,7 @@
 // client-sessions itself, over real HTTP on every framework: each works as they wrote it.
 import { afterEach, describe, expect, it } from 'vitest';
 
-import sessions from '../src/index';
+import sessions from './helpers/sessions';
 import { BACKEND, SECRET } from './helpers/backend';
 import { Browser, FRAMEWORKS, sendJson, startApp, type RunningApp } from './helpers/http';
 

@@ -2,9 +2,9 @@
 // session object behaving like a plain object.
 import { afterEach, describe, expect, it } from 'vitest';
 
-import sessions from '../src/index';
+import sessions from './helpers/sessions';
 import { BACKEND, SECRET } from './helpers/backend';
-import { Browser, FRAMEWORKS, sendJson, startApp, type RunningApp } from './helpers/http';
+import { Browser, FRAMEWORKS, isFastify, sendJson, startApp, type RunningApp } from './helpers/http';
 
 const DAY = 24 * 60 * 60 * 1000;
 let app: RunningApp | undefined;
@@ -208,7 +208,10 @@ for (const framework of FRAMEWORKS) {
       expect([...browser.jar.keys()]).toEqual(['sid']);
     });
 
-    it('passes through when the request already has the property, as client-sessions does', async () => {
+    // A Connect chain can meet a request that already has the property (the middleware mounted
+    // twice, or another one setting it). Fastify has no such case: a taken property is refused
+    // when the plugin is registered (fastify.test.ts).
+    if (!isFastify(framework)) it('passes through when the request already has the property, as client-sessions does', async () => {
       const pre = (req: any, _res: unknown, next: () => void): void => {
         req.session = { preset: true };
         next();

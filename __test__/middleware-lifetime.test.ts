@@ -2,7 +2,7 @@
 // maxAge cookies, key rotation, and no state shared between requests.
 import { afterEach, describe, expect, it } from 'vitest';
 
-import sessions from '../src/index';
+import sessions from './helpers/sessions';
 import { BACKEND, SECRET, codecOn } from './helpers/backend';
 import { Browser, FRAMEWORKS, parseSetCookie, sendJson, startApp, type RunningApp } from './helpers/http';
 

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import sessions from '../src/index';
+import sessions from './helpers/sessions';
 import { BACKEND, SECRET, codecOn } from './helpers/backend';
 import { Browser, FRAMEWORKS, parseSetCookie, sendJson, startApp, type RunningApp } from './helpers/http';
 

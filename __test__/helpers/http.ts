@@ -6,10 +6,15 @@ import { createServer as createTlsServer, request as tlsRequest } from 'node:htt
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 
+import { createFastifyApp, type FastifyVersion } from './fastify-app';
+
 const load = createRequire(__filename);
 
-export type Framework = 'express4' | 'express5' | 'connect' | 'http';
-export const FRAMEWORKS: readonly Framework[] = ['express4', 'express5', 'connect', 'http'];
+export type Framework = 'express4' | 'express5' | 'connect' | 'http' | FastifyVersion;
+export const FRAMEWORKS: readonly Framework[] = ['express4', 'express5', 'connect', 'http', 'fastify4', 'fastify5'];
+
+/** The Fastify plugin, not the Connect middleware, serves these. */
+export const isFastify = (framework: Framework): framework is FastifyVersion => framework === 'fastify4' || framework === 'fastify5';
 
 export type Req = IncomingMessage & Record<string, any>;
 export type Handler = (req: Req, res: ServerResponse) => unknown;
@@ -36,7 +41,9 @@ export interface RunningApp {
 /**
  * Starts `framework` on a random loopback port with `middleware` in order, then (Express only)
  * whatever `configure` adds, then `routes` by exact path. A handler that throws or rejects becomes a 500 whose body is the error message.
- * With `options.tls` the server speaks HTTPS and `url` is an https: URL.
+ * With `options.tls` the server speaks HTTPS and `url` is an https: URL. On Fastify, session
+ * middleware from helpers/sessions.ts are registered as the Fastify plugin with their options,
+ * and other middleware run as onRequest hooks (see fastify-app.ts).
  */
 export async function startApp(
   framework: Framework,
@@ -48,6 +55,11 @@ export async function startApp(
   const serve = (listener: RequestListener): Server =>
     options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   const errors: unknown[] = [];
+  if (isFastify(framework)) {
+    const fastify = await createFastifyApp(framework, middleware, routes, errors, options);
+    const { port } = fastify.server.address() as AddressInfo;
+    return { url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, errors, close: () => fastify.close() };
+  }
   const fail = (res: ServerResponse, err: unknown): void => {
     errors.push(err);
     if (!res.headersSent) {
