@@ -333,3 +333,108 @@ describe(`beside @fastify/cookie on fastify5 (${BACKEND})`, () => {
     });
   }
 });
+
+describe(`secureSessionMethods: code written for @fastify/secure-session (${BACKEND})`, () => {
+  async function start(options: Record<string, unknown> = {}): Promise<FastifyInstance> {
+    app = VERSIONS.fastify5() as FastifyInstance;
+    await app.register(clientSessions, { cookieName: 'session', secret: SECRET, secureSessionMethods: true, ...options } as never);
+    app.get('/login', async (request: any) => {
+      request.session.set('user', { name: 'ada' });
+      request.session.set('theme', 'dark');
+      return { user: request.session.get('user'), changed: request.session.changed, data: request.session.data() };
+    });
+    app.get('/read', async (request: any) => ({ user: request.session.get('user') ?? null, changed: request.session.changed, keys: Object.keys(request.session) }));
+    app.get('/touch', async (request: any) => {
+      request.session.touch();
+      return 'touched';
+    });
+    app.get('/regenerate', async (request: any) => {
+      request.session.regenerate(['theme']);
+      return request.session.data();
+    });
+    app.get('/remember', async (request: any) => {
+      request.session.options({ maxAge: 7 * 86_400_000 });
+      request.session.set('remember', true);
+      return 'ok';
+    });
+    app.get('/logout', async (request: any) => {
+      request.session.delete();
+      return { changed: request.session.changed, deleted: request.session.deleted };
+    });
+    app.get('/badOptions', async (request: any) => {
+      const codes = [];
+      for (const bad of [{ path: 'no;semicolons' }, null]) {
+        try {
+          request.session.options(bad);
+        } catch (err) {
+          codes.push((err as any).code);
+        }
+      }
+      return codes;
+    });
+    app.get('/store', async (request: any) => {
+      try {
+        request.session.data = 'mine';
+        return 'stored';
+      } catch (err) {
+        return (err as any).code;
+      }
+    });
+    await app.ready();
+    return app;
+  }
+
+  it('get, set, data, changed, touch, regenerate(keep), options and delete behave as they do there', async () => {
+    await start({ duration: 3_600_000 });
+    const login = await app!.inject('/login');
+    expect(login.json()).toEqual({ user: { name: 'ada' }, changed: true, data: { user: { name: 'ada' }, theme: 'dark' } });
+    const cookie = cookieFrom(login.headers);
+    expect(sessionIn(login.headers)).toEqual({ user: { name: 'ada' }, theme: 'dark' });
+    // Methods are not data: not enumerable, not stored.
+    expect((await app!.inject({ url: '/read', headers: { cookie } })).json()).toEqual({ user: { name: 'ada' }, changed: false, keys: ['user', 'theme'] });
+
+    const createdAt = (headers: Record<string, unknown>) => Number(cookieFrom(headers).split('.')[2]);
+    await new Promise((r) => setTimeout(r, 5));
+    const touched = await app!.inject({ url: '/touch', headers: { cookie } });
+    expect(sessionIn(touched.headers)).toEqual({ user: { name: 'ada' }, theme: 'dark' });
+    expect(createdAt(touched.headers)).toBeGreaterThan(createdAt(login.headers));
+
+    const regenerated = await app!.inject({ url: '/regenerate', headers: { cookie } });
+    expect(regenerated.json()).toEqual({ theme: 'dark' });
+    expect(sessionIn(regenerated.headers)).toEqual({ theme: 'dark' });
+
+    const before = Date.now();
+    const remember = await app!.inject({ url: '/remember', headers: { cookie } });
+    const expires = Date.parse(String(parseSetCookie(setCookiesOf(remember.headers)[0]!).cookie.attributes.expires));
+    expect(expires).toBeGreaterThanOrEqual(Math.floor((before + 7 * 86_400_000) / 1000) * 1000);
+
+    const logout = await app!.inject({ url: '/logout', headers: { cookie } });
+    expect(logout.json()).toEqual({ changed: true, deleted: true });
+    expect(setCookiesOf(logout.headers)).toEqual(['session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; httponly']);
+  });
+
+  it('reserves those names only when asked: without the option they are ordinary keys', async () => {
+    await start();
+    expect((await app!.inject('/store')).body).toBe('ERR_CLIENT_SESSIONS_RESERVED_KEY');
+    await app!.close();
+    app = VERSIONS.fastify5() as FastifyInstance;
+    await app.register(clientSessions, { cookieName: 'session', secret: SECRET });
+    app.get('/', async (request: any) => {
+      request.session.data = 'mine';
+      request.session.get = 'also mine';
+      return { data: request.session.data, get: request.session.get };
+    });
+    const reply = await app.inject('/');
+    expect(reply.json()).toEqual({ data: 'mine', get: 'also mine' });
+    expect(sessionIn(reply.headers)).toEqual({ data: 'mine', get: 'also mine' });
+  });
+
+  it('refuses a non-boolean secureSessionMethods and bad options() arguments', async () => {
+    app = VERSIONS.fastify5() as FastifyInstance;
+    app.register(clientSessions, { cookieName: 'session', secret: SECRET, secureSessionMethods: 'yes' } as never);
+    await expect(app.ready()).rejects.toMatchObject({ code: 'ERR_CLIENT_SESSIONS_OPTIONS', message: expect.stringContaining('secureSessionMethods must be true or false') });
+    await app.close();
+    await start();
+    expect((await app!.inject('/badOptions')).json()).toEqual(['ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', 'ERR_CLIENT_SESSIONS_COOKIE_OPTIONS']);
+  });
+});

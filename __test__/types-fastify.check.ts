@@ -11,6 +11,10 @@ declare module 'fastify' {
     session: { user?: { name: string }; visits: number };
     cart: { items: string[] };
   }
+  interface FastifyRequest {
+    // A registration with secureSessionMethods: true, typed by hand.
+    legacy: clientSessions.FastifyClientSession<{ user: string }> & clientSessions.SecureSessionMethods<{ user: string }>;
+  }
 }
 
 export async function build(): Promise<void> {
@@ -30,6 +34,11 @@ export async function build(): Promise<void> {
     request.session.visits = 'many';
     // @ts-expect-error: session methods are read-only
     request.session.reset = () => undefined;
+    request.legacy.set('user', 'ada');
+    const user: string | undefined = request.legacy.get('user');
+    // @ts-expect-error: not a key of the data
+    request.legacy.get('nope');
+    void user;
     // @ts-expect-error: no session is registered under this name
     void request.basket;
     return { name, cookies: clientSessions.sessionCookies(request) };

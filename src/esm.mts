@@ -10,6 +10,7 @@ export type CookieOptions = clientSessions.CookieOptions;
 export type SessionMiddleware<T extends object = Record<string, any>> = clientSessions.SessionMiddleware<T>;
 export type ClientSession<T extends object = Record<string, any>> = clientSessions.ClientSession<T>;
 export type SessionMethods = clientSessions.SessionMethods;
+export type SecureSessionMethods<T extends object = Record<string, any>> = clientSessions.SecureSessionMethods<T>;
 export type CallbackOrPromise = clientSessions.CallbackOrPromise;
 export type SessionProblem = clientSessions.SessionProblem;
 export type ErrorHandler = clientSessions.ErrorHandler;

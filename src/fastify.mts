@@ -10,5 +10,6 @@ export type FastifyClientSession<T extends object = Record<string, any>> = clien
 export type ClientSessionsOnRequest<Sessions> = clientSessions.ClientSessionsOnRequest<Sessions>;
 export type CookieOptions = clientSessions.CookieOptions;
 export type SessionMethods = clientSessions.SessionMethods;
+export type SecureSessionMethods<T extends object = Record<string, any>> = clientSessions.SecureSessionMethods<T>;
 export type SessionProblem = clientSessions.SessionProblem;
 export type ErrorHandler = clientSessions.ErrorHandler;

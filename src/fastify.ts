@@ -26,6 +26,7 @@ namespace clientSessions {
   export type ClientSessionsOnRequest<Sessions> = pluginModule.ClientSessionsOnRequest<Sessions>;
   export type CookieOptions = cookieTypes.CookieOptions;
   export type SessionMethods = sessionTypes.SessionMethods;
+  export type SecureSessionMethods<T extends object = Record<string, any>> = sessionTypes.SecureSessionMethods<T>;
   export type SessionProblem = reportTypes.SessionProblem;
   /** onError as the plugin calls it, with the FastifyRequest. */
   export type ErrorHandler = reportTypes.ErrorHandler<import('fastify').FastifyRequest>;

@@ -50,6 +50,7 @@ namespace clientSessions {
   export type SessionMiddleware<T extends object = Record<string, any>> = middlewareModule.SessionMiddleware<T>;
   export type ClientSession<T extends object = Record<string, any>> = middlewareModule.ClientSession<T>;
   export type SessionMethods = sessionTypes.SessionMethods;
+  export type SecureSessionMethods<T extends object = Record<string, any>> = sessionTypes.SecureSessionMethods<T>;
   export type CallbackOrPromise = sessionTypes.CallbackOrPromise;
   export type SessionProblem = reportTypes.SessionProblem;
   /** onError as the Connect/Express middleware calls it, with the IncomingMessage. */

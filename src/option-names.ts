@@ -28,6 +28,7 @@ const TOP_LEVEL: Record<keyof SessionOptions, true> = {
   cookie: true,
   proxy: true,
   onError: true,
+  secureSessionMethods: true,
 };
 
 /** `cookie.*`, read by the middleware only. */

@@ -5,6 +5,7 @@
 // setDuration and ephemeral change this session only.
 
 import type { Codec } from '../codec';
+import { resolveCookieOptions, serializeCookie, type CookieOptions, type ResolvedCookieOptions } from '../cookie';
 import { PACKAGE, codedError } from '../errors';
 import { MAX_DURATION } from '../options';
 import { reportProblem } from './report';
@@ -50,7 +51,37 @@ export interface SessionMethods {
   readonly save: CallbackOrPromise;
 }
 
+/**
+ * The methods @fastify/secure-session's sessions carry, for `secureSessionMethods: true`, so that
+ * code written for it runs as it is. `changed` and `deleted` are read-only flags. Only with the
+ * option: without it these are ordinary keys (`session.data` is a common one).
+ */
+export interface SecureSessionMethods<T extends object = Record<string, any>> {
+  /** `session[key]`. */
+  readonly get: <K extends keyof T>(key: K) => T[K] | undefined;
+  /** `session[key] = value`, and the lifetime starts again from now, as @fastify/secure-session's set() does. */
+  readonly set: <K extends keyof T>(key: K, value: T[K]) => void;
+  /** Deletes the cookie when the reply goes out, as assigning `null` to the session does. */
+  readonly delete: () => void;
+  /** Writes the cookie again with a lifetime starting now, content unchanged. */
+  readonly touch: () => void;
+  /** A plain copy of the content, without the methods. */
+  readonly data: () => Partial<T>;
+  /** Cookie options for this response's cookie, over the configured ones (`{ maxAge, path, ... }`). */
+  readonly options: (cookie: CookieOptions) => void;
+  /** Whether the cookie will be written (or deleted) with this response. */
+  readonly changed: boolean;
+  /** Whether the cookie will be deleted with this response. */
+  readonly deleted: boolean;
+}
+
 const METHOD_NAMES: ReadonlySet<string> = new Set(['reset', 'destroy', 'setDuration', 'regenerate', 'save']);
+const WITH_SECURE_SESSION_METHODS: ReadonlySet<string> = new Set([...METHOD_NAMES, 'get', 'set', 'delete', 'touch', 'data', 'options', 'changed', 'deleted']);
+
+/** The reserved names on a session object under these settings. */
+export function reservedNames(settings: Pick<SessionSettings, 'secureSessionMethods'>): ReadonlySet<string> {
+  return settings.secureSessionMethods ? WITH_SECURE_SESSION_METHODS : METHOD_NAMES;
+}
 
 export class SessionState<Request = unknown> implements MethodSource {
   readonly #settings: SessionSettings;
@@ -70,6 +101,8 @@ export class SessionState<Request = unknown> implements MethodSource {
   #methods: Record<string, unknown> | undefined;
   /** The adapter has taken the Set-Cookie values: a later change cannot be saved. */
   #closed = false;
+  /** Cookie options for this response only (secure-session's `options()`), else the settings'. */
+  #cookie: ResolvedCookieOptions | undefined;
 
   /** Called once, when the session first has something to write (installs the header hook). */
   readonly #onFirstChange: () => void;
@@ -107,7 +140,7 @@ export class SessionState<Request = unknown> implements MethodSource {
     const content = unwrap(value);
     // The method names are not data: client-sessions overwrote them on an assigned object with
     // its methods, so the data under them was never stored there either.
-    for (const name of METHOD_NAMES) if (Object.prototype.hasOwnProperty.call(content, name)) delete content[name];
+    for (const name of this.names) if (Object.prototype.hasOwnProperty.call(content, name)) delete content[name];
     dropForbiddenKeys(content);
     this.#replace(content);
   }
@@ -163,7 +196,8 @@ export class SessionState<Request = unknown> implements MethodSource {
 
   #cookieToWrite(): string | undefined {
     if (!this.#dirty) return undefined;
-    const { cookie, cookieName } = this.#settings;
+    const { cookieName } = this.#settings;
+    const cookie = this.#cookie ?? this.#settings.cookie;
     // Asked only when the answer matters: Express's req.secure getter is not free.
     const secureConnection = cookie.secure !== 'never' && this.#view.isSecure(this.#req, this.#settings.proxy);
     const secure = cookie.secure === 'always' || (cookie.secure === 'auto' && secureConnection);
@@ -174,7 +208,7 @@ export class SessionState<Request = unknown> implements MethodSource {
       return undefined;
     }
     // Emptied and expired, as the `cookies` module spells a deletion.
-    if (this.#deleting) return this.#settings.serialize('', EPOCH, secure);
+    if (this.#deleting) return this.#serialize('', EPOCH, secure);
     let json: string;
     try {
       json = JSON.stringify(this.#content);
@@ -192,7 +226,12 @@ export class SessionState<Request = unknown> implements MethodSource {
     else if (cookie.expires !== undefined) expires = cookie.expires;
     // One second more than the session, as client-sessions does: Expires has whole seconds.
     else expires = new Date(createdAt + this.#duration + 1000);
-    return this.#settings.serialize(value, expires, secure);
+    return this.#serialize(value, expires, secure);
+  }
+
+  #serialize(value: string, expires: Date | undefined, secure: boolean): string {
+    if (this.#cookie === undefined) return this.#settings.serialize(value, expires, secure);
+    return serializeCookie(this.#settings.cookieName, value, this.#cookie, expires, secure);
   }
 
   #root(): object {
@@ -225,11 +264,13 @@ export class SessionState<Request = unknown> implements MethodSource {
 
   /** The reserved names on the session object (MethodSource, for the root Proxy). */
   get names(): ReadonlySet<string> {
-    return METHOD_NAMES;
+    return reservedNames(this.#settings);
   }
 
   /** A session method, bound to this session; made only when the application asks for it. */
   method(name: string): unknown {
+    if (name === 'changed') return this.#dirty;
+    if (name === 'deleted') return this.#dirty && this.#deleting;
     this.#methods ??= {};
     return (this.#methods[name] ??= this.#makeMethod(name));
   }
@@ -246,9 +287,26 @@ export class SessionState<Request = unknown> implements MethodSource {
       case 'setDuration':
         return (ms: number, ephemeral?: boolean) => this.setDuration(ms, ephemeral);
       case 'regenerate':
-        return (callback?: Callback) => this.#regenerate(callback);
+        return (arg?: Callback | readonly string[]) => this.#regenerate(arg);
       case 'save':
         return (callback?: Callback) => settle(callback);
+      // With secureSessionMethods only (the names are not reserved otherwise).
+      case 'get':
+        return (key: string) => (this.content as Record<string, unknown>)[key];
+      case 'set':
+        return (key: string, value: unknown) => {
+          (this.content as Record<string, unknown>)[key] = value;
+          this.#touch();
+        };
+      case 'delete':
+        return () => this.#delete();
+      case 'touch':
+        return () => this.#touch();
+      case 'data':
+        // What the cookie would hold: JSON is all a session keeps, and the copy is detached.
+        return () => JSON.parse(JSON.stringify(this.#loadedContent()));
+      case 'options':
+        return (cookie: CookieOptions) => this.#setCookieOptions(cookie);
       default:
         return undefined;
     }
@@ -324,11 +382,38 @@ export class SessionState<Request = unknown> implements MethodSource {
     this.#changed();
   }
 
-  #regenerate(callback?: Callback): Promise<void> | undefined {
+  /** A callback, or (as @fastify/secure-session's regenerate takes) the keys to keep. */
+  #regenerate(arg?: Callback | readonly string[]): Promise<void> | undefined {
     this.#load();
-    this.#replace({});
+    const kept: Record<string, unknown> = {};
+    if (Array.isArray(arg)) {
+      for (const key of arg) if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(this.#content, key)) kept[key] = this.#content[key];
+    }
+    this.#replace(kept);
     this.#renew();
-    return settle(callback);
+    return settle(typeof arg === 'function' ? arg : undefined);
+  }
+
+  #loadedContent(): Record<string, unknown> {
+    this.#load();
+    return this.#content;
+  }
+
+  /** A lifetime from now, keeping this session's duration. */
+  #touch(): void {
+    this.#load();
+    this.#createdAt = Date.now();
+    this.#changed();
+  }
+
+  #setCookieOptions(options: CookieOptions): void {
+    if (options === null || typeof options !== 'object') {
+      throw codedError('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS', `session.options() takes cookie options, e.g. { maxAge: 3600000 }, got ${options === null ? 'null' : `a ${typeof options}`}`, TypeError);
+    }
+    const { givenCookie, cookieName } = this.#settings;
+    const resolved = resolveCookieOptions({ ...givenCookie, ...options }, cookieName);
+    this.#cookie = resolved;
+    this.#ephemeral = resolved.ephemeral;
   }
 }
 

@@ -17,6 +17,12 @@ export interface SessionOptions<Request = any> extends CodecOptions {
   proxy?: boolean | undefined;
   /** Where problems go (oversized cookie, bad cookies at level debug, ...). */
   onError?: ErrorHandler<Request> | undefined;
+  /**
+   * Adds @fastify/secure-session's get, set, delete, touch, data, options, changed and deleted
+   * to the session object, so code written for it runs unchanged. Those names are then
+   * reserved: they cannot be keys of the data. Default false.
+   */
+  secureSessionMethods?: boolean | undefined;
 }
 
 export interface SessionSettings {
@@ -25,7 +31,10 @@ export interface SessionSettings {
   duration: number;
   activeDuration: number;
   cookie: ResolvedCookieOptions;
+  /** The cookie options as given (a copy), for a session's own options() over them. */
+  givenCookie: CookieOptions;
   proxy: boolean;
+  secureSessionMethods: boolean;
   onError: ErrorHandler<any>;
   serialize(value: string, expires: Date | undefined, secure: boolean): string;
 }
@@ -56,6 +65,9 @@ export function resolveSessionSettings(options: SessionOptions, codec: ResolvedC
   if (typeof onError !== 'function') {
     throw codedError('ERR_CLIENT_SESSIONS_ON_ERROR', `onError must be a function (err, req) => void, got ${describe(onError)}`, TypeError);
   }
+  if (options.secureSessionMethods !== undefined && typeof options.secureSessionMethods !== 'boolean') {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', `secureSessionMethods must be true or false, got ${describe(options.secureSessionMethods)}`, TypeError);
+  }
   const cookieName = codec.cookieName;
   const cookie = resolveCookieOptions(options.cookie, cookieName);
   return {
@@ -64,7 +76,9 @@ export function resolveSessionSettings(options: SessionOptions, codec: ResolvedC
     duration,
     activeDuration: codec.activeDuration,
     cookie,
+    givenCookie: { ...options.cookie },
     proxy: options.proxy ?? false,
+    secureSessionMethods: options.secureSessionMethods ?? false,
     onError,
     serialize: (value, expires, secure) => serializeCookie(cookieName, value, cookie, expires, secure),
   };

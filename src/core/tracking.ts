@@ -132,20 +132,21 @@ class RootHandler extends NestedHandler {
   // code and ignore the write in sloppy code; either way the value is silently not stored. The
   // coded error says why and what to do, in both.
   override set(target: object, key: PropertyKey, value: unknown): boolean {
-    if (typeof key === 'string' && this.methods.names.has(key)) throw reservedKey(key);
+    if (typeof key === 'string' && this.methods.names.has(key)) throw reservedKey(key, this.methods.names);
     return super.set(target, key, value);
   }
 
   override defineProperty(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-    if (typeof key === 'string' && this.methods.names.has(key)) throw reservedKey(key);
+    if (typeof key === 'string' && this.methods.names.has(key)) throw reservedKey(key, this.methods.names);
     return super.defineProperty(target, key, descriptor);
   }
 }
 
-function reservedKey(key: string): Error {
+function reservedKey(key: string, names: ReadonlySet<string>): Error {
+  const list = [...names];
   return codedError(
     'ERR_CLIENT_SESSIONS_RESERVED_KEY',
-    `"${key}" is a session method and cannot be assigned or stored on the session: keep the value under another name (the reserved names are reset, destroy, setDuration, regenerate and save)`,
+    `"${key}" is a session method and cannot be assigned or stored on the session: keep the value under another name (the reserved names are ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]})`,
     TypeError,
   );
 }
