@@ -1,26 +1,33 @@
 // Draws the benchmark results as SVG charts for the README (hand-written SVG, no
 // dependencies; white background and system fonts, so they read well on GitHub).
 //
-//   node bench/chart.mjs
+//   node bench/chart.mjs [--dir=DIR]    DIR: where the JSON is read and the SVG written
+//                                       (default bench/results; another one to try a chart
+//                                       out without touching the committed ones)
 //
-// bench/results/codec.json (from bench/codec/run.mjs)  -> bench/results/codec.svg
+// codec.json (from bench/codec/run.mjs)  -> codec.svg
 //   ns/op per contender, decode and encode bars, one group per payload, log scale.
-// bench/results/http.json  (from bench/http/run.mjs), if present -> bench/results/http.svg
-//   req/s per contender for /read and /write, linear scale from 0. Skipped, with a message,
-//   when the file is missing or not shaped as expected:
-//   { contenders: [{ name, routes: { read: { reqPerSec, p99 }, write: { reqPerSec, p99 } } }] }
-//   (p99 in ms; optional reqPerSecMin/reqPerSecMax are drawn as a min–max whisker).
+// http.json  (from bench/http/run.mjs), if present -> one chart per framework:
+//   Express 4 -> http.svg, Express 5 -> http-express5.svg, Fastify 5 -> http-fastify.svg
+//   req/s per contender for each route measured (/none, /read, /write), linear scale from 0,
+//   and the framework's targets underneath. Skipped, with a message, when the file is missing
+//   or not shaped as expected:
+//   { frameworks: [{ name, label, package, bare, contenders: [{ name, routes: { read: { reqPerSec, p99 }, … } }] }],
+//     targets: [{ framework, route, kind, versus, measured, target, met }] }
+//   (p99 in ms; optional reqPerSecMin/reqPerSecMax are drawn as a min–max whisker). The older
+//   Express-4-only shape, { config: { framework }, contenders: [...] }, still draws http.svg.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const RESULTS = new URL('./results/', import.meta.url);
-const file = (name) => fileURLToPath(new URL(name, RESULTS));
+const dirArg = process.argv.slice(2).find((a) => a.startsWith('--dir='));
+const RESULTS = dirArg ? resolve(dirArg.slice('--dir='.length)) : fileURLToPath(new URL('./results/', import.meta.url));
+const file = (name) => join(RESULTS, name);
 const rel = (path) => relative(process.cwd(), path);
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-const COLORS = { decode: '#2f6db5', encode: '#e8892b', read: '#2f6db5', write: '#e8892b' };
+const COLORS = { decode: '#2f6db5', encode: '#e8892b', none: '#8c959f', read: '#2f6db5', write: '#e8892b' };
 const OURS = new Set(['native', 'js']);
 
 // --- SVG helpers ------------------------------------------------------------------------------
@@ -206,16 +213,43 @@ function codecChart(data) {
   return svgDocument(W, H, `Cookie codec benchmark (${sub.join(', ')})`, out);
 }
 
-// --- http chart -------------------------------------------------------------------------------
+// --- http charts ------------------------------------------------------------------------------
 
-/** The usable contenders of an http.json, or a reason it cannot be drawn. */
-function httpContenders(data) {
-  if (!data || !Array.isArray(data.contenders)) return { reason: 'no "contenders" array' };
+const HTTP_ROUTES = ['none', 'read', 'write'];
+const ROUTE_LEGEND = {
+  none: 'GET /none (session not touched)',
+  read: 'GET /read (session read, no Set-Cookie)',
+  write: 'GET /write (session changed, Set-Cookie)',
+};
+/** Each framework's chart; Express 4's keeps the name it had before there were others. */
+const CHART_FILE = { express4: 'http.svg', express5: 'http-express5.svg', fastify: 'http-fastify.svg' };
+
+/**
+ * The charts an http.json holds, one per framework: { framework, file, data, contenders,
+ * routes, dropped } or, when one cannot be drawn, { file, reason }.
+ */
+function httpCharts(data) {
+  if (!data || typeof data !== 'object') return [{ file: CHART_FILE.express4, reason: 'not an object' }];
+  // The shape of before frameworks: Express 4 alone, its contenders at the top.
+  const frameworks = Array.isArray(data.frameworks)
+    ? data.frameworks
+    : Array.isArray(data.contenders)
+      ? [{ name: 'express4', label: 'Express 4', package: data.config?.framework, bare: 'none', contenders: data.contenders }]
+      : null;
+  if (!frameworks) return [{ file: CHART_FILE.express4, reason: 'no "frameworks" (or "contenders") array' }];
   const ok = (route) => route && typeof route.reqPerSec === 'number' && Number.isFinite(route.reqPerSec);
-  const usable = data.contenders.filter((c) => c && typeof c.name === 'string' && c.routes && ok(c.routes.read) && ok(c.routes.write));
-  if (usable.length === 0) return { reason: 'no contender with numeric routes.read.reqPerSec and routes.write.reqPerSec' };
-  const dropped = data.contenders.length - usable.length;
-  return { usable, dropped };
+  return frameworks.map((fw) => {
+    const name = fw && typeof fw.name === 'string' ? fw.name : '?';
+    const chartFile = CHART_FILE[name] ?? `http-${name.replace(/[^\w-]/g, '_')}.svg`;
+    if (!Array.isArray(fw?.contenders)) return { file: chartFile, reason: `${name}: no "contenders" array` };
+    const named = fw.contenders.filter((c) => c && typeof c.name === 'string' && c.routes);
+    // The routes every contender has figures for, in the benchmark's order.
+    const routes = HTTP_ROUTES.filter((r) => named.length && named.every((c) => ok(c.routes[r])));
+    const usable = routes.length ? named : [];
+    if (usable.length === 0) return { file: chartFile, reason: `${name}: no route with a numeric reqPerSec for every contender` };
+    const targets = Array.isArray(data.targets) ? data.targets.filter((t) => t && t.framework === name) : [];
+    return { file: chartFile, framework: fw, contenders: usable, routes, targets, dropped: fw.contenders.length - usable.length };
+  });
 }
 
 function niceMax(v) {
@@ -224,8 +258,15 @@ function niceMax(v) {
   return 10 * p;
 }
 
-function httpChart(data, contenders) {
-  const routes = ['read', 'write'];
+/** One line per target: "/read: native 1.79× secure-session (≥ 1.30×) met". */
+function targetLine(t) {
+  if (typeof t.measured !== 'number' || typeof t.target !== 'number') return `/${t.route}: ${t.name ?? t.kind} n/a`;
+  const fmt = (x) => (t.kind === 'speedup' ? `${x.toFixed(2)}×` : x.toFixed(2));
+  const what = t.kind === 'speedup' ? `native ${fmt(t.measured)} ${t.versus}'s req/s` : `native's overhead ${fmt(t.measured)} of ${t.versus}'s`;
+  return `/${t.route}: ${what} (target ${t.kind === 'speedup' ? '≥' : '≤'} ${fmt(t.target)}, ${t.met ? 'met' : 'not met'})`;
+}
+
+function httpChart(data, { framework, contenders, routes, targets }) {
   const values = contenders.flatMap((c) => routes.flatMap((r) => [c.routes[r].reqPerSec, c.routes[r].reqPerSecMax].filter(Number.isFinite)));
   const max = niceMax(Math.max(...values));
 
@@ -236,28 +277,25 @@ function httpChart(data, contenders) {
   const x = (v) => left + (plotW * v) / max;
   const bar = 13;
   const rowGap = 12;
-  const rowH = 2 * bar + 1 + rowGap;
+  const rowH = routes.length * (bar + 1) - 1 + rowGap;
   const top = 92;
   const plotH = contenders.length * rowH;
-  const H = top + plotH + 60;
+  const footLines = targets.length ? 1 + targets.length : 0;
+  const H = top + plotH + 60 + footLines * 16;
 
+  const label = typeof framework.label === 'string' ? framework.label : framework.name;
   const out = [];
-  out.push(text(20, 28, 'HTTP throughput per session middleware — higher is better', { 'font-size': 17, 'font-weight': 600 }));
+  out.push(text(20, 28, `HTTP throughput per session middleware, ${label} — higher is better`, { 'font-size': 17, 'font-weight': 600 }));
   const sub = [
     typeof data.node === 'string' ? `node ${data.node}` : null,
     typeof data.cpu === 'string' ? `${data.cpu}${data.cpus ? ` (${data.cpus} cores)` : ''}` : null,
-    typeof data.config?.framework === 'string' ? data.config.framework : null,
+    typeof framework.package === 'string' ? framework.package : null,
     shortDate(data.date),
   ].filter(Boolean);
-  if (sub.length) out.push(text(20, 48, sub.join(' · '), { fill: '#57606a' }));
   const hasRange = contenders.some((c) => routes.some((r) => Number.isFinite(c.routes[r].reqPerSecMin) && Number.isFinite(c.routes[r].reqPerSecMax)));
-  out.push(
-    ...legend(20, 72, [
-      ['GET /read (session read, no Set-Cookie)', COLORS.read],
-      ['GET /write (session changed, Set-Cookie)', COLORS.write],
-      [hasRange ? 'whisker: min–max · linear scale from 0' : 'linear scale from 0', null],
-    ]),
-  );
+  // The scale note goes with the subtitle: three routes leave no room for it in the legend.
+  out.push(text(20, 48, [...sub, hasRange ? 'whisker: min–max · linear scale from 0' : 'linear scale from 0'].join(' · '), { fill: '#57606a' }));
+  out.push(...legend(20, 72, routes.map((r) => [ROUTE_LEGEND[r], COLORS[r]])));
 
   const ticks = 5;
   const gridTop = top - 6;
@@ -269,9 +307,12 @@ function httpChart(data, contenders) {
   }
   out.push(text(left + plotW / 2, gridBottom + 36, 'requests per second', { 'text-anchor': 'middle', fill: '#57606a' }));
 
+  const bare = framework.bare ?? 'none';
   let y = top;
   for (const c of contenders) {
-    out.push(text(left - 10, y + bar + 5, c.name === 'none' ? 'none (no session)' : c.name, { 'text-anchor': 'end', 'font-weight': OURS.has(c.name) ? 600 : undefined }));
+    const name = c.name === bare ? `${c.name} (no session)` : c.name;
+    const textY = y + (routes.length * (bar + 1)) / 2 + 4;
+    out.push(text(left - 10, textY, name, { 'text-anchor': 'end', 'font-weight': OURS.has(c.name) ? 600 : undefined }));
     for (const [i, route] of routes.entries()) {
       const r = c.routes[route];
       const by = y + i * (bar + 1);
@@ -287,7 +328,16 @@ function httpChart(data, contenders) {
     y += rowH;
   }
 
-  return svgDocument(W, H, `HTTP benchmark${sub.length ? ` (${sub.join(', ')})` : ''}`, out);
+  if (targets.length) {
+    let fy = gridBottom + 62;
+    out.push(text(20, fy, `Targets (${targets.filter((t) => t.met).length} of ${targets.length} met, from the median req/s):`, { 'font-size': 11.5, 'font-weight': 600 }));
+    for (const t of targets) {
+      fy += 16;
+      out.push(text(32, fy, targetLine(t), { 'font-size': 11.5, fill: t.met ? '#1a7f37' : '#cf222e' }));
+    }
+  }
+
+  return svgDocument(W, H, `HTTP benchmark, ${label}${sub.length ? ` (${sub.join(', ')})` : ''}`, out);
 }
 
 // --- main -------------------------------------------------------------------------------------
@@ -313,21 +363,28 @@ if (!existsSync(codecFile)) {
 
 const httpFile = file('http.json');
 if (!existsSync(httpFile)) {
-  console.log(`skipping the http chart: ${rel(httpFile)} not found (run \`node bench/http/run.mjs\`)`);
+  console.log(`skipping the http charts: ${rel(httpFile)} not found (run \`node bench/http/run.mjs\`)`);
 } else {
   let data = null;
   try {
     data = readJson(httpFile);
   } catch (err) {
-    console.log(`skipping the http chart: ${rel(httpFile)} is not JSON (${err.message})`);
+    console.log(`skipping the http charts: ${rel(httpFile)} is not JSON (${err.message})`);
   }
   if (data) {
-    const { usable, dropped, reason } = httpContenders(data);
-    if (!usable) {
-      console.log(`skipping the http chart: ${rel(httpFile)} is shaped differently (${reason})`);
-    } else {
-      if (dropped) console.log(`http chart: left out ${dropped} contender(s) without numeric read/write req/s`);
-      writeSvg(file('http.svg'), httpChart(data, usable));
+    const charts = httpCharts(data);
+    for (const chart of charts) {
+      if (chart.reason) {
+        console.log(`skipping ${chart.file}: ${rel(httpFile)} is shaped differently (${chart.reason})`);
+        continue;
+      }
+      if (chart.dropped) console.log(`${chart.file}: left out ${chart.dropped} contender(s) without numeric req/s on ${chart.routes.join(', ')}`);
+      writeSvg(file(chart.file), httpChart(data, chart));
+    }
+    // A framework the results do not have keeps its old chart: say so, rather than let it pass for new.
+    const drawn = new Set(charts.map((c) => c.file));
+    for (const [name, chartFile] of Object.entries(CHART_FILE)) {
+      if (!drawn.has(chartFile) && existsSync(file(chartFile))) console.log(`${chartFile} left as it was: no ${name} in ${rel(httpFile)}`);
     }
   }
 }

@@ -1,146 +1,238 @@
-// HTTP benchmark server: one Express 4 app with one session middleware ("contender").
+// HTTP benchmark server: one app of one framework with one session middleware ("contender").
 //
-//   node bench/http/server.mjs <contender> [port]        (or BENCH_CONTENDER / BENCH_PORT)
+//   node bench/http/server.mjs <[framework:]contender> [port]   (or BENCH_SERVER / BENCH_PORT)
 //
-// Contenders: none, native, js, client-sessions, cookie-session, iron-session; and noop, a
-// reference for instructions.mjs (none plus a middleware that only calls next()).
+// Frameworks and their contenders (shared.mjs; a name without a framework is Express 4's):
+//   express4:  none, native, js, client-sessions, cookie-session, iron-session
+//   express5:  none, native, js, client-sessions
+//   fastify:   bare, native, js, secure-session (@fastify/secure-session)
+// and, in each, noop: a reference for instructions.mjs (the bare server plus a middleware that
+// only calls next(), or on Fastify an onSend hook that only passes the payload on).
 // Port 0 (the default) lets the OS choose; the real port is in the ready line, printed on
 // stdout once the server listens on 127.0.0.1:
 //
-//   READY {"contender":"native","port":41234,"pid":1234,"backend":"native"}
+//   READY {"id":"fastify:native","framework":"fastify","contender":"native","port":41234,"pid":1234,"backend":"native"}
 //
-// Routes (same bodies for every contender, so that response sizes match):
+// Routes (same bodies for every contender and framework, so that response sizes match):
 //   GET /seed   stores SEED_SESSION (about 380 bytes of JSON) in a fresh session -> Set-Cookie
+//   GET /none   never touches the session                -> {"ok":true}      (no Set-Cookie)
 //   GET /read   reads one field of the session          -> {"user":48213}   (no Set-Cookie)
 //   GET /write  session.counter += 1                     -> {"counter":N}    (Set-Cookie)
-// For `none` there is no session: /read and /write send the bodies a seeded session would give
+// A sessionless server answers /read and /write with the bodies a seeded session would give
 // (the runner sends a dummy Cookie header of the size of a real one).
 //
 // SIGTERM / SIGINT: closes the listener and every open connection, then exits 0.
 
+import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { createRequire } from 'node:module';
-import { DURATION, SECRET, SEED_SESSION, SERVERS } from './shared.mjs';
+import { DURATION, FRAMEWORKS, HOST, NONE_BODY, SECRET, SEED_SESSION, parseServerId } from './shared.mjs';
 
 const require = createRequire(import.meta.url);
-const express = require('express');
 
-/** The express app for one contender (no listen). */
-async function createApp(contender) {
+// --- what each route does with a session, per kind of session API ----------------------------
+// Each returns the response body; `req` is the framework's request object.
+
+const seedInto = (session) => Object.assign(session, structuredClone(SEED_SESSION));
+const readBody = (session) => ({ user: session.user ? session.user.id : null });
+const bump = (session) => {
+  session.counter = (session.counter || 0) + 1;
+  return { counter: session.counter };
+};
+
+const SESSIONLESS = {
+  seed: () => ({ seeded: false }),
+  read: () => ({ user: SEED_SESSION.user.id }),
+  write: () => ({ counter: 1 }),
+};
+
+// A plain object at req.session (ours on every framework, client-sessions, cookie-session).
+const REQ_SESSION = {
+  seed: (req) => (seedInto(req.session), { seeded: true }),
+  read: (req) => readBody(req.session),
+  write: (req) => bump(req.session),
+};
+
+// cookie-session: a fresh session is made by assigning one.
+const COOKIE_SESSION = {
+  ...REQ_SESSION,
+  seed: (req) => ((req.session = structuredClone(SEED_SESSION)), { seeded: true }),
+};
+
+// @fastify/secure-session: get() and set() on request.session.
+const SECURE_SESSION = {
+  seed: (req) => {
+    for (const [key, value] of Object.entries(structuredClone(SEED_SESSION))) req.session.set(key, value);
+    return { seeded: true };
+  },
+  read: (req) => {
+    const user = req.session.get('user');
+    return { user: user ? user.id : null };
+  },
+  write: (req) => {
+    const counter = (req.session.get('counter') || 0) + 1;
+    req.session.set('counter', counter);
+    return { counter };
+  },
+};
+
+/** Our middleware's backend as loaded; throws (the server exits non-zero) if `native` cannot load: never a silent fallback. */
+const resolveOurBackend = (contender) => require('../../dist/backend/select.js').resolveBackend(contender);
+
+// --- Express 4 and 5 --------------------------------------------------------------------------
+
+/** The Express app (4 or 5, the same code) for one contender, and how to start it. */
+function expressServer(framework, contender) {
+  const express = require(FRAMEWORKS[framework].module);
   const app = express();
   let backend = null;
-
-  const seedInto = (session) => Object.assign(session, structuredClone(SEED_SESSION));
-  const readBody = (session) => ({ user: session.user ? session.user.id : null });
-  const bump = (session) => {
-    session.counter = (session.counter || 0) + 1;
-    return { counter: session.counter };
-  };
+  let routes = REQ_SESSION;
 
   switch (contender) {
     case 'noop':
-    case 'none': {
-      if (contender === 'noop') app.use((req, res, next) => next());
-      const userId = SEED_SESSION.user.id;
-      app.get('/seed', (req, res) => res.json({ seeded: false }));
-      app.get('/read', (req, res) => res.json({ user: userId }));
-      app.get('/write', (req, res) => res.json({ counter: 1 }));
-      return { app, backend };
-    }
-
+      app.use((req, res, next) => next());
+      routes = SESSIONLESS;
+      break;
+    case 'none':
+      routes = SESSIONLESS;
+      break;
     case 'native':
     case 'js': {
+      backend = resolveOurBackend(contender);
       const sessions = require('../../dist/index.js');
-      const select = require('../../dist/backend/select.js');
-      // Throws (and the server exits non-zero) if `native` cannot load: never a silent fallback.
-      backend = select.resolveBackend(contender);
       app.use(sessions({ cookieName: 'session', secret: SECRET, duration: DURATION, backend: contender }));
       break;
     }
-
-    case 'client-sessions': {
-      const clientSessions = require('client-sessions');
-      app.use(clientSessions({ cookieName: 'session', secret: SECRET, duration: DURATION }));
+    case 'client-sessions':
+      app.use(require('client-sessions')({ cookieName: 'session', secret: SECRET, duration: DURATION }));
       break;
-    }
-
-    case 'cookie-session': {
-      const cookieSession = require('cookie-session');
-      app.use(cookieSession({ name: 'session', keys: [SECRET] }));
+    case 'cookie-session':
+      app.use(require('cookie-session')({ name: 'session', keys: [SECRET] }));
+      routes = COOKIE_SESSION;
       break;
-    }
-
     case 'iron-session': {
+      // No middleware: each route asks for the session (async), and saves it itself.
       const { getIronSession } = require('iron-session');
       const options = { password: SECRET, cookieName: 'session' };
-      const wrap = (fn) => (req, res, next) => fn(req, res).catch(next);
-      app.get(
-        '/seed',
-        wrap(async (req, res) => {
-          const session = await getIronSession(req, res, options);
-          seedInto(session);
-          await session.save();
-          res.json({ seeded: true });
-        }),
-      );
-      app.get(
-        '/read',
-        wrap(async (req, res) => {
-          const session = await getIronSession(req, res, options);
-          res.json(readBody(session));
-        }),
-      );
-      app.get(
-        '/write',
-        wrap(async (req, res) => {
-          const session = await getIronSession(req, res, options);
-          const body = bump(session);
-          await session.save();
-          res.json(body);
-        }),
-      );
-      return { app, backend };
+      const session = (req, res) => getIronSession(req, res, options);
+      routes = {
+        seed: async (req, res) => {
+          const s = await session(req, res);
+          seedInto(s);
+          await s.save();
+          return { seeded: true };
+        },
+        read: async (req, res) => readBody(await session(req, res)),
+        write: async (req, res) => {
+          const s = await session(req, res);
+          const body = bump(s);
+          await s.save();
+          return body;
+        },
+      };
+      break;
     }
-
     default:
-      throw new Error(`unknown contender ${JSON.stringify(contender)}: use one of ${SERVERS.join(', ')}`);
+      throw new Error(`no Express server for ${contender}`);
   }
 
-  // The synchronous middlewares: the session is at req.session.
-  app.get('/seed', (req, res) => {
-    // A fresh session holding exactly SEED_SESSION.
-    if (contender === 'cookie-session') req.session = structuredClone(SEED_SESSION);
-    else seedInto(req.session);
-    res.json({ seeded: true });
-  });
-  app.get('/read', (req, res) => res.json(readBody(req.session)));
-  app.get('/write', (req, res) => res.json(bump(req.session)));
-  return { app, backend };
-}
-
-async function main() {
-  const contender = process.argv[2] ?? process.env.BENCH_CONTENDER;
-  const port = Number(process.argv[3] ?? process.env.BENCH_PORT ?? 0);
-  if (!contender) {
-    console.error(`usage: node bench/http/server.mjs <${SERVERS.join('|')}> [port]`);
-    process.exit(2);
+  for (const [route, handler] of Object.entries(routes)) {
+    // Only iron-session's handlers are async: the others answer without a promise in between.
+    const isAsync = handler.constructor.name === 'AsyncFunction';
+    app.get(
+      `/${route}`,
+      isAsync ? (req, res, next) => handler(req, res).then((body) => res.json(body), next) : (req, res) => res.json(handler(req, res)),
+    );
   }
-  const { app, backend } = await createApp(contender);
+  // Last: Express tries routes in order, so /read and /write match as early as they did before
+  // /none existed (their figures stay comparable with older results).
+  app.get('/none', (req, res) => res.json(NONE_BODY));
 
   // Errors must show up as 500s (which the runner counts), and be visible here.
   app.use((err, req, res, next) => {
-    console.error(`[${contender}] ${req.method} ${req.url}: ${err && err.stack ? err.stack : err}`);
+    console.error(`[${framework}:${contender}] ${req.method} ${req.url}: ${err && err.stack ? err.stack : err}`);
     if (res.headersSent) return next(err);
     res.status(500).json({ error: String(err && err.message) });
   });
+  // What app.listen() does in both versions (without Express 5's listen callback on error).
+  const listen = (port) =>
+    new Promise((resolve, reject) => {
+      const server = http.createServer(app);
+      server.once('error', reject);
+      server.listen(port, HOST, () => resolve(server));
+    });
+  return { listen, backend };
+}
 
-  const server = app.listen(port, '127.0.0.1', () => {
-    const info = { contender, port: server.address().port, pid: process.pid, backend };
-    process.stdout.write(`READY ${JSON.stringify(info)}\n`);
+// --- Fastify ----------------------------------------------------------------------------------
+
+/** The Fastify app for one contender, and how to start it. */
+function fastifyServer(framework, contender) {
+  const app = require(FRAMEWORKS[framework].module)();
+  let backend = null;
+  let routes = REQ_SESSION;
+
+  switch (contender) {
+    case 'noop':
+      app.addHook('onSend', (request, reply, payload, next) => next(null, payload));
+      routes = SESSIONLESS;
+      break;
+    case 'bare':
+      routes = SESSIONLESS;
+      break;
+    case 'native':
+    case 'js':
+      backend = resolveOurBackend(contender);
+      app.register(require('../../dist/fastify.js'), { cookieName: 'session', secret: SECRET, duration: DURATION, backend: contender });
+      break;
+    case 'secure-session':
+      // It wants a 32-byte key (or a secret and salt, stretched with Argon2 at start-up): the
+      // shared SECRET's SHA-256. `expiry` is in seconds.
+      app.register(require('@fastify/secure-session'), {
+        key: createHash('sha256').update(SECRET).digest(),
+        cookieName: 'session',
+        expiry: DURATION / 1000,
+        cookie: { path: '/' },
+      });
+      routes = SECURE_SESSION;
+      break;
+    default:
+      throw new Error(`no Fastify server for ${contender}`);
+  }
+
+  app.get('/none', (request, reply) => reply.send(NONE_BODY));
+  for (const [route, handler] of Object.entries(routes)) {
+    app.get(`/${route}`, (request, reply) => reply.send(handler(request, reply)));
+  }
+  app.setErrorHandler((err, request, reply) => {
+    console.error(`[${framework}:${contender}] ${request.method} ${request.url}: ${err && err.stack ? err.stack : err}`);
+    reply.code(500).send({ error: String(err && err.message) });
   });
-  server.on('error', (err) => {
-    console.error(`[${contender}] listen failed: ${err.message}`);
+  // fastify.listen, as an application would: it waits for the plugins (app.ready()) first.
+  const listen = (port) => app.listen({ port, host: HOST }).then(() => app.server);
+  return { listen, backend };
+}
+
+// --- main -------------------------------------------------------------------------------------
+
+async function main() {
+  const name = process.argv[2] ?? process.env.BENCH_SERVER ?? process.env.BENCH_CONTENDER;
+  const port = Number(process.argv[3] ?? process.env.BENCH_PORT ?? 0);
+  if (!name) {
+    console.error('usage: node bench/http/server.mjs <[framework:]contender> [port]');
+    process.exit(2);
+  }
+  const { id, framework, contender } = parseServerId(name);
+  const { listen, backend } = (framework === 'fastify' ? fastifyServer : expressServer)(framework, contender);
+  let server;
+  try {
+    server = await listen(port);
+  } catch (err) {
+    console.error(`[${id}] listen failed: ${err.message}`);
     process.exit(1);
-  });
+  }
+  const info = { id, framework, contender, port: server.address().port, pid: process.pid, backend };
+  process.stdout.write(`READY ${JSON.stringify(info)}\n`);
 
   let closing = false;
   const shutdown = () => {
@@ -153,7 +245,7 @@ async function main() {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  // Started by run.mjs: also stop when the runner's end of our stdin pipe closes, so a runner
+  // Started by a runner: also stop when the runner's end of our stdin pipe closes, so a runner
   // that dies without signalling leaves no server behind.
   if (process.env.BENCH_EXIT_ON_STDIN_END === '1') {
     process.stdin.on('end', shutdown);

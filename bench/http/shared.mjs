@@ -1,15 +1,61 @@
-// Constants shared by the benchmark server (server.mjs) and the runner (run.mjs).
+// Constants shared by the benchmark server (server.mjs) and the runners (run.mjs,
+// instructions.mjs): the frameworks, their contenders, the session and the targets.
 
-export const CONTENDERS = ['none', 'native', 'js', 'client-sessions', 'cookie-session', 'iron-session'];
+// One entry per framework. `bare` is its server without any session (the 100% every contender
+// is compared with), `baseline` the established middleware our ratios are quoted against.
+// `references` are sessionless servers measured only when named (instructions.mjs uses them):
+// `noop` is `bare` plus one do-nothing middleware (Express) or onSend hook (Fastify), i.e.
+// what the framework itself charges for one more layer, the least a session layer can cost.
+export const FRAMEWORKS = {
+  express4: {
+    label: 'Express 4',
+    module: 'express',
+    bare: 'none',
+    baseline: 'client-sessions',
+    contenders: ['none', 'native', 'js', 'client-sessions', 'cookie-session', 'iron-session'],
+    references: ['noop'],
+  },
+  // Fewer contenders than Express 4: the same middlewares behave the same on both, and the
+  // full run has to fit in ~15 minutes.
+  express5: {
+    label: 'Express 5',
+    module: 'express5',
+    bare: 'none',
+    baseline: 'client-sessions',
+    contenders: ['none', 'native', 'js', 'client-sessions'],
+    references: ['noop'],
+  },
+  fastify: {
+    label: 'Fastify 5',
+    module: 'fastify',
+    bare: 'bare',
+    baseline: 'secure-session',
+    contenders: ['bare', 'native', 'js', 'secure-session'],
+    references: ['noop'],
+  },
+};
+export const FRAMEWORK_NAMES = Object.keys(FRAMEWORKS);
+// A contender named without a framework (`native`, the CLI of before there were frameworks).
+export const DEFAULT_FRAMEWORK = 'express4';
 
-// Reference servers with no session either, only for the instruction counts (instructions.mjs):
-// `noop` is `none` plus one middleware that only calls next(), i.e. what Express itself charges
-// for one more middleware layer.
-export const REFERENCES = ['noop'];
-/** Every server server.mjs can run. */
-export const SERVERS = [...CONTENDERS, ...REFERENCES];
+/** `fastify:native` or `native` (Express 4) -> { id, framework, contender }; throws on unknown names. */
+export function parseServerId(name) {
+  const colon = name.indexOf(':');
+  const framework = colon < 0 ? DEFAULT_FRAMEWORK : name.slice(0, colon);
+  const contender = colon < 0 ? name : name.slice(colon + 1);
+  const fw = FRAMEWORKS[framework];
+  if (!fw) throw new Error(`unknown framework ${JSON.stringify(framework)} in ${JSON.stringify(name)}: use one of ${FRAMEWORK_NAMES.join(', ')}`);
+  if (!fw.contenders.includes(contender) && !fw.references.includes(contender)) {
+    throw new Error(`unknown contender ${JSON.stringify(contender)} for ${framework}: use one of ${[...fw.contenders, ...fw.references].join(', ')}`);
+  }
+  return { id: `${framework}:${contender}`, framework, contender };
+}
+
 /** Servers without session middleware: they answer with fixed bodies and set no cookie. */
-export const isSessionless = (name) => name === 'none' || REFERENCES.includes(name);
+export const isSessionless = (framework, contender) =>
+  contender === FRAMEWORKS[framework].bare || FRAMEWORKS[framework].references.includes(contender);
+
+export const HOST = '127.0.0.1';
 
 // 49 characters: long enough for iron-session's 32-character minimum password.
 export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
@@ -33,3 +79,23 @@ export const SEED_SESSION = {
   prefs: { theme: 'dark', lang: 'en-GB', currency: 'GBP', tz: 'Europe/London' },
   flash: null,
 };
+
+// The answer of GET /none, the route that carries the cookie and never touches the session.
+export const NONE_BODY = { ok: true };
+
+// What the results are judged against, for `native` (the default backend). Two kinds, both
+// on a cost per request (µs from req/s in run.mjs, instructions in instructions.mjs):
+//   speedup:  cost(versus) / cost(native) >= min   (for req/s: native's req/s ÷ versus')
+//   overhead: (cost(native) - cost(bare)) / (cost(versus) - cost(bare)) <= max, i.e. what the
+//             session layer adds to a request, against what `versus` adds.
+export const TARGETED = 'native';
+export const TARGETS = [
+  { framework: 'fastify', route: 'read', kind: 'speedup', versus: 'secure-session', min: 1.3 },
+  { framework: 'fastify', route: 'write', kind: 'speedup', versus: 'secure-session', min: 1.5 },
+  // Ours decodes lazily, so a request that never looks at the session should cost next to
+  // nothing; @fastify/secure-session decrypts every cookie in onRequest.
+  { framework: 'fastify', route: 'none', kind: 'speedup', versus: 'bare', min: 0.95 },
+  ...['express4', 'express5'].flatMap((framework) =>
+    ['read', 'write'].map((route) => ({ framework, route, kind: 'overhead', versus: 'client-sessions', max: 1 / 3 })),
+  ),
+];
