@@ -1,7 +1,9 @@
 // Misuse of the codec API fails the same way on both backends: every argument is checked in
-// TypeScript, with the same coded TypeError, before anything crosses into Rust.
+// TypeScript, with the same coded TypeError, before anything crosses into Rust. util.computeHmac,
+// plain node:crypto on either backend, refuses what client-sessions' hmac.update refused.
 import { describe, expect, it, vi } from 'vitest';
 
+import { util } from '../src/index';
 import { loadNative } from '../src/backend/native';
 import { BACKEND, DAY, OTHER_BACKEND, SECRET, T0, codecOn } from './helpers/backend';
 
@@ -127,6 +129,18 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
       expect(message(() => c.computeMac(0, Buffer.alloc(16), 42 as never, '1', '2'))).toBe('client-sessions-native: ciphertext must be a Buffer or Uint8Array, got 42');
       expect(message(() => c.computeMac(2, Buffer.alloc(16), Buffer.alloc(16), '1', '2'))).toBe("client-sessions-native: keyIndex must be the index of one of this codec's 1 key set(s), got 2");
       expect(message(() => c.computeMac('0' as never, Buffer.alloc(16), Buffer.alloc(16), '1', '2'))).toBe("client-sessions-native: keyIndex must be the index of one of this codec's 1 key set(s), got a string");
+    }
+  });
+
+  it('util.computeHmac takes bytes or strings: an array or an array-like is refused, not converted', () => {
+    const opts = { secret: SECRET };
+    const bytes = Buffer.alloc(16, 1);
+    // A string is hashed as its UTF-8 bytes, the same MAC as for those bytes.
+    expect(util.computeHmac(opts, 'caf\u00e9', bytes, 1, 2).equals(util.computeHmac(opts, Buffer.from('caf\u00e9', 'utf8'), bytes, 1, 2))).toBe(true);
+    for (const bad of [[1, 2, 3], { length: 1, 0: 1 }, 42]) {
+      for (const run of [() => util.computeHmac(opts, bad as never, bytes, 1, 2), () => util.computeHmac(opts, bytes, bad as never, 1, 2)]) {
+        expect(run, JSON.stringify(bad)).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
+      }
     }
   });
 

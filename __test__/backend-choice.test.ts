@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { loadNative } from '../src/backend/native';
-import { BACKEND_ENV, loadFailureReason, platformPackageName, requestedBackend, type Host } from '../src/backend/select';
+import { BACKEND_ENV, loadFailureReason, nativeUnavailable, platformPackageName, requestedBackend, type Host } from '../src/backend/select';
 
 // Not helpers/backend: it imports the package entry.
 const BACKEND = process.env.CLIENT_SESSIONS_NATIVE_BACKEND;
@@ -67,6 +67,33 @@ describe(`choosing the backend (${BACKEND})`, () => {
     expect(platformPackageName({ platform: 'android', arch: 'arm', glibc: false })).toBe('client-sessions-native-android-arm-eabi');
     expect(platformPackageName({ platform: 'android', arch: 'arm64', glibc: false })).toBe('client-sessions-native-android-arm64');
     expect(platformPackageName({ platform: 'linux', arch: 'arm', glibc: false })).toBe('client-sessions-native-linux-arm-musleabihf');
+    // The float ABI suffix is Linux's and Android's: 32-bit ARM elsewhere carries none.
+    expect(platformPackageName({ platform: 'freebsd', arch: 'arm', glibc: false })).toBe('client-sessions-native-freebsd-arm');
+    expect(platformPackageName({ platform: 'darwin', arch: 'arm64', glibc: false })).toBe('client-sessions-native-darwin-arm64');
+    expect(platformPackageName({ platform: 'win32', arch: 'arm64', glibc: false })).toBe('client-sessions-native-win32-arm64-msvc');
+  });
+
+  it.runIf(process.platform === 'linux')("on Linux the C library is the process report's: glibc names it, musl leaves it out", () => {
+    // All "Cannot find module": the message names the package this host would need.
+    const missing = new Error('Cannot find native binding', { cause: new Error("Cannot find module './client-sessions-native.node'") });
+    const packageFor = (glibc: boolean) => platformPackageName({ platform: 'linux', arch: process.arch, glibc });
+    const report = vi.spyOn(process.report!, 'getReport');
+    try {
+      const cases: Array<[() => unknown, boolean]> = [
+        [() => ({ header: { glibcVersionRuntime: '2.36' } }), true],
+        [() => ({ header: {} }), false],
+        [() => ({}), false],
+        [() => undefined, false],
+        // Deno without --allow-sys refuses the report; its Linux builds are glibc ones.
+        [() => { throw new Error('Requires sys access'); }, true],
+      ];
+      for (const [getReport, glibc] of cases) {
+        report.mockImplementation(getReport as never);
+        expect(nativeUnavailable(missing).message, String(getReport)).toContain(`(${packageFor(glibc)} is not installed)`);
+      }
+    } finally {
+      report.mockRestore();
+    }
   });
 
   it('a load failure is told by its first line, cut at 300 characters', () => {

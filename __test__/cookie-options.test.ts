@@ -21,17 +21,17 @@ const DEFAULTS = {
 };
 
 /** The error for cookie options, through the middleware as an application meets it. */
-function refusal(cookie: unknown): Error & { code?: string } {
+function refusal(cookie: unknown, cookieName?: string): Error & { code?: string } {
   try {
-    sessions({ secret: SECRET, cookie: cookie as never });
+    sessions({ secret: SECRET, cookieName, cookie: cookie as never });
   } catch (err) {
     return err as Error & { code?: string };
   }
   throw new Error(`expected cookie ${String(cookie)} to be refused`);
 }
 
-function expectRefused(cookie: unknown, message: string, type: typeof Error = TypeError): void {
-  const err = refusal(cookie);
+function expectRefused(cookie: unknown, message: string, type: typeof Error = TypeError, cookieName?: string): void {
+  const err = refusal(cookie, cookieName);
   expect(err, message).toBeInstanceOf(type);
   expect(err.code, message).toBe('ERR_CLIENT_SESSIONS_COOKIE_OPTIONS');
   expect(err.message).toBe(`client-sessions-native: ${message}`);
@@ -116,6 +116,19 @@ describe(`cookie options (${BACKEND})`, () => {
     expect(resolveCookieOptions({ expires: when }).expires).toBe(when);
     for (const bad of ['2031-05-06', 1_950_000_000_000, new Date(Number.NaN), {}]) {
       expectRefused({ expires: bad }, 'cookie.expires must be a valid Date');
+    }
+  });
+
+  it('a __Secure- or __Host- name (in any case) is always Secure: secure: false is refused, naming the prefix', () => {
+    for (const [cookieName, prefix] of [['__Secure-sid', '__Secure-'], ['__SECURE-sid', '__Secure-'], ['__Host-sid', '__Host-'], ['__host-sid', '__Host-']] as const) {
+      expect(resolveCookieOptions({}, cookieName).secure, cookieName).toBe('always');
+      expect(resolveCookieOptions({ secure: 'auto' }, cookieName).secure, cookieName).toBe('always');
+      expectRefused(
+        { secure: false },
+        `a cookie named ${prefix}… must be Secure, or browsers drop it: remove cookie.secure: false, or rename the cookie`,
+        Error,
+        cookieName,
+      );
     }
   });
 

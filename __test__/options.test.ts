@@ -1,6 +1,6 @@
 // Option validation: every mistake is caught at setup with a message that names the option and
 // the fix, and an err.code tests and callers can rely on.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import sessions, { createCodec, util, type CodecOptions } from '../src/index';
 import { BACKEND, SECRET, codecOn } from './helpers/backend';
@@ -41,6 +41,14 @@ describe(`option validation (${BACKEND})`, () => {
     expectRefused({ keys: [] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /non-empty array/, TypeError);
     expectRefused({ keys: [null] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /keys\[0\]/, TypeError);
     expectRefused({ keys: [{}] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', /needs a secret, or both/);
+    // A key set is an object: a string in the list is not read as a secret.
+    expectRefused({ keys: [rawKeys('aes256'), 'a secret'] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', 'keys[1] must be an object like { encryptionKey, signatureKey }', TypeError);
+    // One raw key without a secret is not a key set, whichever key it is.
+    const { encryptionKey, signatureKey } = rawKeys('aes256');
+    for (const half of [{ encryptionKey }, { signatureKey }]) {
+      expectRefused({ keys: [half] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', 'a key set needs a secret, or both an encryptionKey and a signatureKey');
+      expectRefused({ keys: [{ secret: SECRET }, half] }, 'ERR_CLIENT_SESSIONS_NO_KEYS', 'a key set (key set 1) needs a secret, or both an encryptionKey and a signatureKey');
+    }
   });
 
   it('options must be an object', () => {
@@ -54,6 +62,46 @@ describe(`option validation (${BACKEND})`, () => {
   it('refuses ambiguous key options', () => {
     expectRefused({ secret: SECRET, keys: [rawKeys('aes256')] }, 'ERR_CLIENT_SESSIONS_OPTIONS', /either keys .* or secret/);
     expectRefused({ secret: [SECRET], ...rawKeys('aes256') }, 'ERR_CLIENT_SESSIONS_OPTIONS', /use keys: \[/);
+    // Each of the three beside keys is a conflict on its own, and so is either raw key beside a list of secrets.
+    const { encryptionKey, signatureKey } = rawKeys('aes256');
+    for (const single of [{ secret: SECRET }, { encryptionKey }, { signatureKey }]) {
+      expectRefused({ ...single, keys: [rawKeys('aes256', 2)] }, 'ERR_CLIENT_SESSIONS_OPTIONS', 'give either keys (a list of key sets) or secret/encryptionKey/signatureKey, not both');
+    }
+    for (const single of [{ encryptionKey }, { signatureKey }]) {
+      expectRefused(
+        { secret: [SECRET], ...single },
+        'ERR_CLIENT_SESSIONS_OPTIONS',
+        'a list of secrets cannot be combined with encryptionKey/signatureKey: use keys: [{ encryptionKey, signatureKey }, ...]',
+      );
+    }
+  });
+
+  it('a null secret is no secret: the raw keys beside it are the keys', () => {
+    const reference = codecOn(rawKeys('aes256', 3));
+    const cookie = reference.encode('{"a":1}', 1, 10);
+    for (const options of [{ secret: null, ...rawKeys('aes256', 3) }, { keys: [{ secret: null, ...rawKeys('aes256', 3) }] }]) {
+      expect(codecOn(options as unknown as CodecOptions).decode(cookie, 1)).toMatchObject({ status: 'valid', json: '{"a":1}' });
+    }
+  });
+
+  it('a short secret is a setup warning of its own type and code, naming the cookie and the length in bytes', () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      // Four characters, five bytes of UTF-8: the length is the key material's.
+      createCodec({ cookieName: 'auth', secret: 'p\u00e4ss' });
+      expect(warn.mock.calls).toEqual([
+        [
+          "client-sessions-native: the secret for the auth cookie is only 5 bytes: use at least 32 random characters, e.g. crypto.randomBytes(32).toString('base64url')",
+          { type: 'ClientSessionsWarning', code: 'ERR_CLIENT_SESSIONS_WEAK_SECRET' },
+        ],
+      ]);
+      // Beside both raw keys a secret derives nothing, so its length does not matter.
+      createCodec({ secret: 'short', ...rawKeys('aes256') });
+      createCodec({ keys: [{ secret: 's'.repeat(32) }, { secret: 'short', ...rawKeys('aes256') }] });
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('refuses wrong key types', () => {
@@ -159,6 +207,47 @@ describe(`option validation (${BACKEND})`, () => {
         `activeDuration must be a whole number of milliseconds from 0 up to 1000000000000000 (about 31,700 years), got ${got}`,
         TypeError,
       );
+    }
+  });
+
+  it("util keeps client-sessions' leniency and messages, with the codes", () => {
+    const thrown = (run: () => unknown): Error & { code?: string } => {
+      try {
+        run();
+      } catch (err) {
+        return err as Error & { code?: string };
+      }
+      throw new Error('expected a throw');
+    };
+    // client-sessions' own texts, without the package prefix, and a code as every error has.
+    expect(thrown(() => util.encode({ secret: SECRET } as never, {}))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_COOKIE_NAME', message: 'cookieName option required' });
+    expect(thrown(() => util.encode({ cookieName: 'a=b', secret: SECRET }, {}))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_COOKIE_NAME', message: 'cookieName cannot include "="' });
+    // A name the middleware refuses is only a string to util, as it was to client-sessions.
+    for (const cookieName of ['has space', 7]) {
+      const opts = { cookieName, secret: SECRET } as never;
+      expect(util.decode(opts, util.encode(opts, { a: 1 }))?.content, String(cookieName)).toEqual({ a: 1 });
+    }
+  });
+
+  it('the session options are checked at setup, each message saying what it got', () => {
+    const refused = (options: object): Error & { code?: string } => {
+      try {
+        sessions({ secret: SECRET, ...options } as never);
+      } catch (err) {
+        return err as Error & { code?: string };
+      }
+      throw new Error('expected the options to be refused');
+    };
+    const cases: Array<[object, string, string]> = [
+      [{ requestKey: 5 }, 'ERR_CLIENT_SESSIONS_REQUEST_KEY', 'requestKey must be a non-empty string, got 5'],
+      [{ requestKey: '' }, 'ERR_CLIENT_SESSIONS_REQUEST_KEY', 'requestKey must be a non-empty string, got a string'],
+      [{ proxy: 'yes' }, 'ERR_CLIENT_SESSIONS_OPTIONS', 'proxy must be true or false, got a string'],
+      [{ onError: 'log' }, 'ERR_CLIENT_SESSIONS_ON_ERROR', 'onError must be a function (err, req) => void, got a string'],
+    ];
+    for (const [options, code, message] of cases) {
+      const err = refused(options);
+      expect(err, message).toBeInstanceOf(TypeError);
+      expect(err).toMatchObject({ code, message: `client-sessions-native: ${message}` });
     }
   });
 

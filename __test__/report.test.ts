@@ -36,6 +36,40 @@ describe(`problem reports (${BACKEND})`, () => {
     expect(() => reportProblem(throwsString, req, 'ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug', 'x')).not.toThrow();
   });
 
+  /** report.ts loaded afresh, with a recording NODE_DEBUG=client-sessions-native log. */
+  async function reportWithDebugLog(): Promise<{ report: typeof import('../src/core/report'); lines: unknown[][]; sections: string[] }> {
+    const lines: unknown[][] = [];
+    const sections: string[] = [];
+    vi.resetModules();
+    vi.doMock('node:util', async (importOriginal) => ({
+      ...(await importOriginal<typeof import('node:util')>()),
+      debuglog: (section: string) => {
+        sections.push(section);
+        return (...args: unknown[]) => lines.push(args);
+      },
+    }));
+    return { report: await import('../src/core/report.js'), lines, sections };
+  }
+
+  it('debug problems, and what a throwing onError threw, are NODE_DEBUG=client-sessions-native lines', async () => {
+    try {
+      const { report, lines, sections } = await reportWithDebugLog();
+      expect(sections).toEqual(['client-sessions-native']);
+      report.reportProblem({ cookieName: '100%s', onError: report.defaultErrorHandler }, req, 'ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug', 'the 100%s cookie is malformed', 'malformed');
+      report.reportProblem({ cookieName: 's', onError: () => { throw new Error('handler bug'); } }, req, 'ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug', 'x');
+      report.reportProblem({ cookieName: 's', onError: () => { throw 'a string'; } }, req, 'ERR_CLIENT_SESSIONS_COOKIE_TOO_LARGE', 'warn', 'y');
+      // The message goes in as an argument, never as the format, so a % in a cookie name is printed as it is.
+      expect(lines).toEqual([
+        ['%s', 'client-sessions-native: the 100%s cookie is malformed'],
+        ['onError threw: %s', 'handler bug'],
+        ['onError threw: %s', 'a string'],
+      ]);
+    } finally {
+      vi.doUnmock('node:util');
+      vi.resetModules();
+    }
+  });
+
   it('without onError, debug problems are no process warning; the others are one, with the type and code', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const settings = { cookieName: 's', onError: defaultErrorHandler };

@@ -46,6 +46,28 @@ describe(`change tracking (${BACKEND})`, () => {
     for (const value of [5, 'x', null, undefined, true]) expect(unwrap(value)).toBe(value);
   });
 
+  it('a write the target refuses is no change: a frozen object in the session stays as it was', () => {
+    const t = tracked({});
+    t.root.limits = Object.freeze({ max: 1 });
+    const before = t.changes();
+    // Strict code (this module) hears each refusal as a TypeError, as it would without the Proxy.
+    expect(() => {
+      t.root.limits.max = 2;
+    }).toThrow(TypeError);
+    expect(() => delete t.root.limits.max).toThrow(TypeError);
+    expect(() => Object.defineProperty(t.root.limits, 'max', { value: 3 })).toThrow(TypeError);
+    expect(t.changes()).toBe(before);
+    expect(t.content.limits).toEqual({ max: 1 });
+  });
+
+  it('an object is wrapped once: reading it again gives the same proxy', () => {
+    const t = tracked({ nested: { list: [1] } });
+    const nested = t.root.nested;
+    expect(t.root.nested).toBe(nested);
+    expect(nested.list).toBe(t.root.nested.list);
+    expect(nested).not.toBe(t.content.nested);
+  });
+
   it('null and primitives are stored as they are', () => {
     const t = tracked({ a: 1 });
     t.root.gone = null;
@@ -106,8 +128,16 @@ describe(`change tracking (${BACKEND})`, () => {
     t.root[symbol] = 1;
     expect(t.root[symbol]).toBe(1);
     expect(() => (t.root.save = 1)).toThrow(expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_RESERVED_KEY' }));
+    expect(() => (t.root.save = 1)).toThrow(
+      'client-sessions-native: "save" is a session method and cannot be assigned or stored on the session: keep the value under another name (the reserved names are reset and save)',
+    );
     expect(() => Object.defineProperty(t.root, 'reset', { value: 1 })).toThrow(expect.objectContaining({ code: 'ERR_CLIENT_SESSIONS_RESERVED_KEY' }));
     expect(Object.keys(t.content)).toEqual(['data']);
+    // The message lists every reserved name, as many as the session has.
+    const three = createTracker({}, () => undefined, { names: new Set(['reset', 'destroy', 'save']), method: () => undefined });
+    expect(() => Object.defineProperty(three.root, 'destroy', { value: 1 })).toThrow(
+      'keep the value under another name (the reserved names are reset, destroy and save)',
+    );
     // Below the root the names are ordinary data.
     t.root.nested = {};
     t.root.nested.reset = 5;

@@ -132,6 +132,15 @@ describe(`unknown options (${BACKEND})`, () => {
     ]);
   });
 
+  it("Fastify's own register options are not unknown to the Fastify plugin, and only to it", () => {
+    const options = { secret: SECRET, prefix: '/api', logLevel: 'info', logSerializers: {} };
+    expect(findUnknownOptions(options, 'fastify')).toEqual([]);
+    expect(findUnknownOptions(options, 'middleware').map((found) => found.path)).toEqual(['prefix', 'logLevel', 'logSerializers']);
+    expect(findUnknownOptions(options, 'createCodec').map((found) => found.path)).toEqual(['prefix', 'logLevel', 'logSerializers']);
+    // The plugin still reads cookie.*, as the middleware does.
+    expect(findUnknownOptions({ ...options, cookie: { httponly: true } }, 'fastify').map((found) => found.path)).toEqual(['cookie.httponly']);
+  });
+
   it('util.* does not warn: its options objects are shared with client-sessions code', () => {
     const opts = { cookieName: 'shared', secret: SECRET, duration: 1000, utilOnlyExtra: true };
     const cookie = util.encode(opts, { a: 1 });
@@ -187,6 +196,10 @@ describe(`unknown options (${BACKEND})`, () => {
     expect(middlewareMessages({ secret: SECRET, cokie: {} })).toEqual([`${PREFIX} cokie (did you mean cookie?); it is ignored`]);
     expect(middlewareMessages({ secret: SECRET, kes: [] })).toEqual([`${PREFIX} kes (did you mean keys?); it is ignored`]);
     expect(middlewareMessages({ secret: SECRET, pth: '/' })).toEqual([`${PREFIX} pth (did you mean cookie.path?); it is ignored`]);
+    // Two edits: found for four letters and for five, not for three (`prx` is two from proxy).
+    expect(middlewareMessages({ secret: SECRET, ckie: {} })).toEqual([`${PREFIX} ckie (did you mean cookie?); it is ignored`]);
+    expect(middlewareMessages({ secret: SECRET, onErr: () => undefined })).toEqual([`${PREFIX} onErr (did you mean onError?); it is ignored`]);
+    expect(middlewareMessages({ secret: SECRET, prx: true })[0]).toMatch(/^client-sessions-native: unknown option prx; it is ignored \(known options:/);
     expect(middlewareMessages({ secret: SECRET, px: true })[0]).toMatch(/^client-sessions-native: unknown option px; it is ignored \(known options:/);
   });
 
