@@ -146,6 +146,17 @@ describe(`refuseCrossOrigin reads Origin as Go's url.Parse does (${BACKEND})`, (
 });
 
 describe(`crossOriginProtection options (${BACKEND})`, () => {
+  // The origin pattern is anchored at both ends (mutation testing found this unpinned): a line
+  // break after the host is not read as the end of an origin with a path.
+  it('an origin with a line break after a path is refused as no origin at all, not as one with a path', () => {
+    for (const origin of ['https://app.example.com/\n', 'https://app.example.com/x\nhttps://evil.example']) {
+      expect(setupError({ trustedOrigins: [origin] }), JSON.stringify(origin)).toMatchObject({
+        code: 'ERR_CLIENT_SESSIONS_OPTIONS',
+        message: `client-sessions-native: trustedOrigins: "${origin}" has no scheme://; write an origin as browsers send it in the Origin header, scheme://host[:port] with no path, e.g. "https://app.example.com"`,
+      });
+    }
+  });
+
   it('accepts no options, an empty object, and origins as browsers write them, and each takes effect', () => {
     /** What the middleware does with a request: calls next, or answers with this status. */
     const outcome = (mw: ReturnType<typeof sessions.crossOriginProtection>, method: string, url: string, headers: Record<string, string>): number | 'next' => {
