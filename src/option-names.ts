@@ -80,7 +80,7 @@ const MEANT = new Map<string, readonly string[]>([
 ]);
 
 /** Which function was given the options: the adapters take the session options, createCodec only the codec's. */
-export type OptionsEntry = 'middleware' | 'fastify' | 'createCodec';
+export type OptionsEntry = 'middleware' | 'fastify' | 'web' | 'hono' | 'react-router' | 'createCodec';
 
 /**
  * Fastify hands a plugin the object given to `register`, with Fastify's own register options in

@@ -145,6 +145,11 @@ export class SessionState<Request = unknown> implements MethodSource {
     this.#replace(content);
   }
 
+  /** The settings of the adapter instance this session belongs to. */
+  get settings(): SessionSettings {
+    return this.#settings;
+  }
+
   get dirty(): boolean {
     return this.#dirty;
   }
@@ -177,11 +182,15 @@ export class SessionState<Request = unknown> implements MethodSource {
   /**
    * The Set-Cookie values to send: none when nothing changed, or when nothing may be sent (a
    * Secure cookie on plain HTTP, content JSON cannot hold, a cookie too large for browsers; each
-   * reported to onError). Called once, as the response headers are written.
+   * reported to onError). Adapters that write the response call it once, as the headers go,
+   * and a later change is reported as too late. `close: false` (the web store, where the
+   * application decides when the response goes) takes the values and leaves the session open:
+   * a later change makes the next call give the cookie again, and an unchanged session none.
    */
-  setCookies(): string[] {
-    this.#closed = true;
+  setCookies(close = true): string[] {
+    if (close) this.#closed = true;
     const cookie = this.#cookieToWrite();
+    if (!close) this.#dirty = false;
     if (cookie === undefined) return [];
     const size = Buffer.byteLength(cookie);
     if (size > MAX_SET_COOKIE_LENGTH) {

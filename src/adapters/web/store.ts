@@ -1,0 +1,117 @@
+// The Web-standard door: a store that turns a Request (or its Headers, or a Cookie header
+// string) into a session object, and the session into Set-Cookie values. Synchronous, and made
+// of nothing but the core, so it runs wherever Request and Headers exist: Node, Bun, Deno,
+// Next.js route handlers, SvelteKit and Astro endpoints, Workers with nodejs_compat.
+
+import { sessionHandle, stateOfHandle } from '../../core/handle';
+import { SessionState, type SessionMethods } from '../../core/session-state';
+import type { SessionOptions } from '../../core/settings';
+import { setUpSessions, type SessionSetup } from '../../core/setup';
+import type { BackendName } from '../../codec';
+import { codedError } from '../../errors';
+import type { OptionsEntry } from '../../option-names';
+import { checkInput, webRequestView, type SessionInput } from './request-view';
+
+export type { SessionInput };
+
+/** The store's options: the middleware's, with onError receiving what load() was given. */
+export type WebSessionOptions = SessionOptions<SessionInput>;
+
+/** A session as load() returns it: its own data plus the session methods. */
+export type WebSession<T extends object = Record<string, any>> = Partial<T> & SessionMethods;
+
+export interface SessionStore<T extends object = Record<string, any>> {
+  /**
+   * The session in `input`'s cookie: a Request, a Headers, a Cookie header string, or
+   * null/undefined for none. The cookie is decoded on the session's first use; a missing,
+   * tampered, expired or malformed one gives an empty session. The object stays the same
+   * through regenerate(), reset() and remove().
+   */
+  load(input: SessionInput): WebSession<T>;
+  /**
+   * The Set-Cookie values to send for `session`: empty when nothing changed since the session
+   * was loaded or since the last call. Call it (or commit) after the last change.
+   */
+  setCookies(session: WebSession<T>): string[];
+  /** Appends setCookies(session) to `headers`, beside any Set-Cookie already there; returns them. */
+  commit(session: WebSession<T>, headers: Headers): string[];
+  /** Expires the cookie with this response (what `req.session = null` does on Express). */
+  remove(session: WebSession<T>): void;
+  /** Which codec runs: `native` (the Rust binary) or `js` (node:crypto). */
+  readonly backend: BackendName;
+  /** The cookie's name. */
+  readonly cookieName: string;
+}
+
+/** The store's body, shared with the adapters built on it (Hono). */
+export interface StoreParts<Input> {
+  setup: SessionSetup;
+  open(input: Input): { state: SessionState<Input>; session: object };
+  stateOf(session: unknown, method: string): SessionState<Input>;
+}
+
+function firstChange(): void {
+  // Nothing to install: the application asks for the Set-Cookie values itself.
+}
+
+export function storeParts<Input>(options: SessionOptions<Input> | undefined, entry: OptionsEntry, usage: string, view: { cookieHeader(input: Input): string | undefined; isSecure(input: Input, trustProxy: boolean): boolean }): StoreParts<Input> {
+  const setup = setUpSessions(options as SessionOptions | undefined, entry, usage);
+  const { settings, codec } = setup;
+  return {
+    setup,
+    open(input) {
+      const state = new SessionState(settings, codec, view, input, firstChange);
+      return { state, session: sessionHandle(state) };
+    },
+    stateOf(session, method) {
+      const state = stateOfHandle(session);
+      if (state === undefined || state.settings !== settings) {
+        throw codedError('ERR_CLIENT_SESSIONS_ARGUMENT', `${method}() takes a session returned by this store's load() (for the ${settings.cookieName} cookie), got ${state === undefined ? describeValue(session) : `a session of the ${state.settings.cookieName} cookie's store`}`, TypeError);
+      }
+      return state as SessionState<Input>;
+    },
+  };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
+}
+
+/**
+ * Builds a store. Options are the middleware's, checked here, once: a bad option throws with a
+ * message that says what to change.
+ */
+export function createSessionStore<T extends object = Record<string, any>>(options: WebSessionOptions): SessionStore<T> {
+  const parts = storeParts<SessionInput>(options, 'web', 'createSessionStore({ cookieName: "session", secret: process.env.SESSION_SECRET })', webRequestView);
+  const { settings, codec } = parts.setup;
+  return {
+    load(input) {
+      checkInput(input);
+      return parts.open(input).session as WebSession<T>;
+    },
+    setCookies(session) {
+      return parts.stateOf(session, 'setCookies').setCookies(false);
+    },
+    commit(session, headers) {
+      const state = parts.stateOf(session, 'commit');
+      if (typeof (headers as Headers | null)?.append !== 'function') {
+        throw codedError('ERR_CLIENT_SESSIONS_ARGUMENT', `commit() appends to a Headers (e.g. response.headers), got ${describeValue(headers)}`, TypeError);
+      }
+      const cookies = state.setCookies(false);
+      try {
+        for (const cookie of cookies) headers.append('set-cookie', cookie);
+      } catch (err) {
+        // Response.redirect(), Response.error() and fetch() give responses whose headers are immutable.
+        throw codedError('ERR_CLIENT_SESSIONS_ARGUMENT', `commit() could not add the ${settings.cookieName} cookie to these headers (${(err as Error).message}): commit to the headers of a Response you make, e.g. new Response(body, { status: 302, headers: { location } })`, TypeError);
+      }
+      return cookies;
+    },
+    remove(session) {
+      parts.stateOf(session, 'remove').content = null;
+    },
+    backend: codec.backend,
+    cookieName: settings.cookieName,
+  };
+}
