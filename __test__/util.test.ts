@@ -149,6 +149,13 @@ describe(`util (${BACKEND})`, () => {
     );
   });
 
+  it('an array as options works as in client-sessions: Array.prototype.keys is not a list of key sets', () => {
+    const opts = Object.assign([], { cookieName: 's', secret: SECRET });
+    const cookie = util.encode(opts as never, { a: 1 });
+    expect(util.decode({ cookieName: 's', secret: SECRET }, cookie)?.content).toEqual({ a: 1 });
+    expect(util.decode(opts as never, cookie)?.content).toEqual({ a: 1 });
+  });
+
   it('decode gives undefined for an authentic cookie whose content is not JSON', () => {
     const opts = { cookieName: 's', secret: SECRET };
     const notJson = utilCodecFor(opts).encode('{"unterminated', T0, DAY);

@@ -127,7 +127,8 @@ export const MIN_SECRET_LENGTH = 32;
  */
 function warnAboutWeakSecrets(keys: readonly ResolvedKeySet[], cookieName: string): void {
   keys.forEach((set, index) => {
-    if (set.secret === undefined || set.encryptionKey || set.signatureKey || set.secret.length >= MIN_SECRET_LENGTH) return;
+    // Beside one raw key, the secret still derives the other one.
+    if (set.secret === undefined || (set.encryptionKey && set.signatureKey) || set.secret.length >= MIN_SECRET_LENGTH) return;
     const which = keys.length > 1 ? `secret ${index}` : 'the secret';
     process.emitWarning(
       `${PACKAGE}: ${which} for the ${cookieName} cookie is only ${set.secret.length} bytes: use at least ${MIN_SECRET_LENGTH} random characters, e.g. crypto.randomBytes(32).toString('base64url')`,
@@ -203,7 +204,9 @@ export function resolveMilliseconds(option: string, value: unknown, fallback: nu
 }
 
 function resolveKeySets(options: CodecOptions): KeySetOptions[] {
-  const { secret, encryptionKey, signatureKey, keys } = options;
+  const { secret, encryptionKey, signatureKey } = options;
+  // An array passed to util.* (client-sessions accepted one) inherits Array.prototype.keys.
+  const keys = Array.isArray(options) && !Object.prototype.hasOwnProperty.call(options, 'keys') ? undefined : options.keys;
   if (keys !== undefined) {
     if (secret !== undefined || encryptionKey !== undefined || signatureKey !== undefined) {
       throw codedError(
