@@ -60,6 +60,23 @@ describe(`change tracking (${BACKEND})`, () => {
     expect(t.content.limits).toEqual({ max: 1 });
   });
 
+  it('an object inside a frozen object reads as itself: a Proxy there would break the freeze', () => {
+    // A Proxy must answer a non-writable, non-configurable property with its exact value, so a
+    // tracked wrapper of `inner` made V8 throw on the read. Nothing under it can change anyway.
+    const inner = { b: 1 };
+    const t = tracked({ limits: Object.freeze({ inner, list: Object.freeze([1]) }) });
+    expect(t.root.limits.inner).toBe(inner);
+    expect(t.root.limits.list).toEqual([1]);
+    expect(JSON.stringify(t.root)).toBe('{"limits":{"inner":{"b":1},"list":[1]}}');
+    // So does one defineProperty made with its defaults; writable properties of a sealed object are still tracked.
+    const defined = tracked({ d: {} });
+    Object.defineProperty(defined.root.d, "fixed", { value: inner, enumerable: true });
+    expect(defined.root.d.fixed).toBe(inner);
+    const sealed = tracked({ s: Object.seal({ inner: { c: 1 } }) });
+    sealed.root.s.inner.c = 2;
+    expect(sealed.changes()).toBe(1);
+  });
+
   it('an object is wrapped once: reading it again gives the same proxy', () => {
     const t = tracked({ nested: { list: [1] } });
     const nested = t.root.nested;

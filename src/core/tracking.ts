@@ -29,6 +29,11 @@ export function unwrap<T>(value: T): T {
   return value;
 }
 
+function isFrozenProperty(target: object, key: PropertyKey): boolean {
+  const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
+  return descriptor !== undefined && descriptor.configurable === false && descriptor.writable === false;
+}
+
 /** Keys that never become data: setting one would change a prototype, not store a value. */
 function isForbiddenKey(key: PropertyKey): boolean {
   return key === '__proto__';
@@ -68,16 +73,19 @@ class NestedHandler implements ProxyHandler<object> {
     return this.tree.onChange;
   }
 
-  wrap(value: unknown): unknown {
-    return isTrackable(value) ? this.tree.proxyFor(value) : value;
-  }
-
   // No prototype is handed out through the session: a tracked Proxy of Object.prototype let a
   // naive deep merge of request JSON write to every object in the process.
   get(target: object, key: PropertyKey): unknown {
     if (isForbiddenKey(key)) return undefined;
     if (key === TARGET) return target;
-    return this.wrap(Reflect.get(target, key));
+    const value = Reflect.get(target, key);
+    if (!isTrackable(value)) return value;
+    // A non-writable, non-configurable property (Object.freeze, or defineProperty's defaults)
+    // must read as its exact value, a Proxy invariant V8 enforces with a TypeError; nothing
+    // below it can be replaced anyway. Asked of objects only: primitive reads, the common case,
+    // cost no descriptor lookup.
+    if (isFrozenProperty(target, key)) return value;
+    return this.tree.proxyFor(value);
   }
 
   // Setting `__proto__` is ignored rather than refused: a refusal throws in strict code, and
