@@ -125,10 +125,10 @@ describe(`choosing the backend (${BACKEND})`, () => {
       expect(select.resolveBackend('auto')).toBe('js');
       expect(select.resolveBackend('js')).toBe('js');
       expect(refusal(() => select.resolveBackend('native'))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE' });
-      expect(refusal(() => select.createBackendCodec({ cookieName: 's', encryptionAlgorithm: 'aes256', signatureAlgorithm: 'sha256', keys: [{ secret: Buffer.from('s') }], activeDuration: 0 }, 'native'))).toMatchObject({
+      expect(refusal(() => select.createBackendCodec({ cookieName: 's', encryptionAlgorithm: 'aes256', signatureAlgorithm: 'sha256', keys: [{ secret: Buffer.from('s') }], activeDuration: 0, format: 1, absoluteDuration: 0 }, 'native'))).toMatchObject({
         code: 'ERR_CLIENT_SESSIONS_NATIVE_UNAVAILABLE',
       });
-      expect(select.createBackendCodec({ cookieName: 's', encryptionAlgorithm: 'aes256', signatureAlgorithm: 'sha256', keys: [{ secret: Buffer.from('s') }], activeDuration: 0 }, 'auto').backend).toBe('js');
+      expect(select.createBackendCodec({ cookieName: 's', encryptionAlgorithm: 'aes256', signatureAlgorithm: 'sha256', keys: [{ secret: Buffer.from('s') }], activeDuration: 0, format: 1, absoluteDuration: 0 }, 'auto').backend).toBe('js');
     } finally {
       vi.doUnmock('../src/backend/native');
       vi.resetModules();

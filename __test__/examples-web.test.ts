@@ -55,7 +55,8 @@ describe(`README examples for the web store and Hono (${BACKEND})`, () => {
   });
 
   it("the Next.js middleware, with Next's own NextRequest and NextResponse, redirects the signed out and touches the signed in", async () => {
-    const { NextRequest } = await import('next/server');
+    // next/server has types, but no "exports" map that node16 resolution reads them through.
+    const { NextRequest } = (await import('next/server' as string)) as typeof import('next/server.js');
     const { middleware, config } = await load('examples/web/next-middleware.mjs');
     expect(config).toEqual({ matcher: '/account/:path*', runtime: 'nodejs' });
     const out: Response = middleware(new NextRequest('http://localhost/account'));

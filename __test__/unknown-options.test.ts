@@ -67,7 +67,7 @@ describe(`unknown options (${BACKEND})`, () => {
 
   it('without a close name, lists the known ones', () => {
     expect(middlewareMessages({ secret: SECRET, store: {} })).toEqual([
-      `${PREFIX} store; it is ignored (known options: cookieName, secret, encryptionKey, signatureKey, keys, encryptionAlgorithm, signatureAlgorithm, activeDuration, backend, requestKey, duration, cookie, proxy, onError, secureSessionMethods)`,
+      `${PREFIX} store; it is ignored (known options: cookieName, secret, encryptionKey, signatureKey, keys, encryptionAlgorithm, signatureAlgorithm, activeDuration, backend, requestKey, duration, cookie, proxy, onError, secureSessionMethods, format, absoluteDuration, maxChunks)`,
     ]);
     expect(middlewareMessages({ secret: SECRET, cookie: { overwrite: true } })).toEqual([
       `${PREFIX} cookie.overwrite; it is ignored (known cookie options: path, domain, httpOnly, secure, sameSite, maxAge, expires, ephemeral, partitioned, priority)`,

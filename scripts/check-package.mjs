@@ -2,7 +2,8 @@
 // Checks the package as users get it from the registry, in fresh projects outside this checkout:
 //   1. the tarball: its file list and size, publint and arethetypeswrong;
 //   2. installed alone (no .node anywhere): require and import work, the backend is js, and an
-//      Express app and a Fastify app (through client-sessions-native/fastify) keep a session;
+//      Express app, a Fastify app, the web store, a Hono app and React Router's session storage
+//      (each through its own entry point, from import and require) keep a session;
 //   3. installed with the host's platform package (packed from npm/<platform>), with no cargo on
 //      PATH: the backend is native;
 //   4. with that binary corrupted: js with a one-line debug reason, and forcing native fails
@@ -115,6 +116,41 @@ const FASTIFY_APP = `
   console.log(JSON.stringify({ same: required === clientSessions && required.sessionCookies === sessionCookies, first: first.json(), second: second.json() }));
 `;
 
+// The web store and the Hono middleware: named ESM exports, the same objects from require, and a
+// session kept across two requests on each.
+const WEB_APP = `
+  import { createSessionStore, backend } from 'client-sessions-native/web';
+  import { sessions } from 'client-sessions-native/hono';
+  import { Hono } from 'hono';
+  import { createRequire } from 'node:module';
+  const require = createRequire(import.meta.url);
+  const secret = 'a package test secret, long enough';
+  const store = createSessionStore({ cookieName: 'session', secret });
+  const first = store.load(new Request('http://localhost/'));
+  first.n = 1;
+  const cookie = store.setCookies(first)[0].split(';')[0];
+  const second = store.load(new Request('http://localhost/', { headers: { cookie } }));
+  const app = new Hono();
+  app.use(sessions({ cookieName: 'session', secret }));
+  app.get('/', (c) => { const s = c.get('session'); s.n = (s.n || 0) + 1; return c.json({ n: s.n }); });
+  const one = await app.request('/', { headers: { cookie } });
+  const same = require('client-sessions-native/web').createSessionStore === createSessionStore && require('client-sessions-native/hono').sessions === sessions;
+  console.log(JSON.stringify({ same, backend, web: second.n, hono: (await one.json()).n }));
+`;
+
+// React Router's session storage, from ESM and CJS.
+const REACT_ROUTER_APP = `
+  import { createSessionStorage } from 'client-sessions-native/react-router';
+  import { createRequire } from 'node:module';
+  const require = createRequire(import.meta.url);
+  const storage = createSessionStorage({ cookieName: '__session', secret: 'a package test secret, long enough' });
+  const session = await storage.getSession(null);
+  session.set('n', 1);
+  const cookie = (await storage.commitSession(session)).split(';')[0];
+  const again = await storage.getSession(cookie);
+  console.log(JSON.stringify({ same: require('client-sessions-native/react-router').createSessionStorage === createSessionStorage, n: again.get('n') }));
+`;
+
 try {
   // 1. The tarball.
   console.log(`# ${pkg.name}@${pkg.version}: packing in ${work}`);
@@ -125,7 +161,8 @@ try {
   check(main.unpackedSize < MAX_UNPACKED_BYTES, `unpacked size ${main.unpackedSize} < ${MAX_UNPACKED_BYTES}`);
   check(!files.some((f) => /^(src|__test__|bench|crates|scripts|examples|npm)\//.test(f) || f.endsWith('.node')),
     'no sources, tests, benchmarks or binaries in the tarball');
-  check(['dist/index.js', 'dist/esm.mjs', 'dist/fastify.js', 'dist/fastify.mjs', 'binding.js'].every((f) => files.includes(f)), 'entry points present');
+  const entries = ['index.js', 'esm.mjs', 'fastify.js', 'fastify.mjs', 'web.js', 'web.mjs', 'hono.js', 'hono.mjs', 'react-router.js', 'react-router.mjs'];
+  check([...entries.map((f) => `dist/${f}`), 'binding.js'].every((f) => files.includes(f)), 'entry points present');
   // Nothing may run on a user's machine at install time: npm warns about every install script
   // and a git install would compile Rust (or fail without it) only to fall back to js anyway.
   const packed = JSON.parse(run('tar', ['-xOzf', main.path, 'package/package.json']));
@@ -138,7 +175,7 @@ try {
 
   // 2. Installed alone: no binary anywhere, so the js backend.
   const alone = freshProject('alone');
-  install(alone, [main.path, `express@${pkg.devDependencies.express}`, `fastify@${pkg.devDependencies.fastify}`]);
+  install(alone, [main.path, ...['express', 'fastify', 'hono', 'react-router'].map((name) => `${name}@${pkg.devDependencies[name]}`)]);
   const cjs = node(alone, `const s = require('client-sessions-native'); console.log(typeof s, s.backend, typeof s.util.encode)`);
   check(cjs.stdout.trim() === 'function js function', `require works and reports js (${cjs.stdout.trim() || cjs.stderr})`);
   const esm = node(alone, `import s, { backend, createCodec } from 'client-sessions-native'; console.log(typeof s, backend, typeof createCodec)`, {}, 'module');
@@ -164,6 +201,12 @@ try {
   const fastify = node(alone, FASTIFY_APP, {}, 'module');
   check(fastify.stdout.trim() === '{"same":true,"first":{"n":1},"second":{"n":2}}',
     `client-sessions-native/fastify: import and require give one plugin, and it keeps a session (${fastify.stdout.trim() || fastify.stderr})`);
+  const web = node(alone, WEB_APP, {}, 'module');
+  check(web.stdout.trim() === '{"same":true,"backend":"js","web":1,"hono":2}',
+    `client-sessions-native/web and /hono: named imports, the same objects from require, and a session read back (${web.stdout.trim() || web.stderr})`);
+  const reactRouter = node(alone, REACT_ROUTER_APP, {}, 'module');
+  check(reactRouter.stdout.trim() === '{"same":true,"n":1}',
+    `client-sessions-native/react-router: import and require give one storage factory, and a session round-trips (${reactRouter.stdout.trim() || reactRouter.stderr})`);
 
   // 3. With the host's platform package, installed without cargo on PATH.
   const platform = hostPlatform();

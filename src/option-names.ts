@@ -29,6 +29,9 @@ const TOP_LEVEL: Record<keyof SessionOptions, true> = {
   proxy: true,
   onError: true,
   secureSessionMethods: true,
+  format: true,
+  absoluteDuration: true,
+  maxChunks: true,
 };
 
 /** `cookie.*`, read by the middleware only. */
@@ -50,6 +53,7 @@ const KEY_SET: Record<keyof KeySetOptions, true> = {
   secret: true,
   encryptionKey: true,
   signatureKey: true,
+  id: true,
 };
 
 interface Group {

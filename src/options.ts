@@ -16,7 +16,7 @@ import {
   type EncryptionAlgorithm,
   type SignatureAlgorithm,
 } from './algorithms';
-import type { BackendChoice } from './codec';
+import type { BackendChoice, CookieFormat } from './codec';
 import { PACKAGE, codedError, type CodedError } from './errors';
 
 /** One key set: a `secret` both keys are derived from, or the two raw keys. */
@@ -24,6 +24,11 @@ export interface KeySetOptions {
   secret?: string | Uint8Array | undefined;
   encryptionKey?: Uint8Array | undefined;
   signatureKey?: Uint8Array | undefined;
+  /**
+   * Format 2: a name for this key set (1 to 64 characters), from which the key id sealed into
+   * its cookies is made. Without one, the id is derived from the key. Ids must differ.
+   */
+  id?: string | undefined;
 }
 
 export interface CodecOptions {
@@ -48,12 +53,25 @@ export interface CodecOptions {
   activeDuration?: number | undefined;
   /** Force a backend; default from `CLIENT_SESSIONS_NATIVE_BACKEND`, else `auto`. */
   backend?: BackendChoice | undefined;
+  /**
+   * The cookie format written: `1` (default), client-sessions v0.8's; `2`, XChaCha20-Poly1305
+   * with key ids and encrypted timestamps (SECURITY.md). Both are always read, and a cookie in
+   * the other format is re-issued in this one.
+   */
+  format?: CookieFormat | undefined;
+  /**
+   * Format 2: the longest a session may live from when it was issued (login, reset, regenerate,
+   * setDuration), however active, in ms. Checked on the server; default: no limit.
+   */
+  absoluteDuration?: number | undefined;
 }
 
 export interface ResolvedKeySet {
   secret?: Buffer;
   encryptionKey?: Buffer;
   signatureKey?: Buffer;
+  /** Format 2's key id name, when given. */
+  id?: string;
 }
 
 export interface ResolvedCodecOptions {
@@ -62,6 +80,10 @@ export interface ResolvedCodecOptions {
   signatureAlgorithm: SignatureAlgorithm;
   keys: ResolvedKeySet[];
   activeDuration: number;
+  /** The format written. */
+  format: CookieFormat;
+  /** Format 2's absolute lifetime in ms; 0 for none. */
+  absoluteDuration: number;
 }
 
 /**
@@ -98,13 +120,43 @@ export function resolveCodecOptions(options: CodecOptions, policy: KeyPolicy): R
   );
   const cookieName = resolveCookieName(options.cookieName, policy);
   if (policy === 'strict') warnAboutWeakSecrets(keys, cookieName);
+  const format = resolveFormat(options.format);
+  const absoluteDuration = resolveMilliseconds('absoluteDuration', options.absoluteDuration, 0, 1);
+  if (absoluteDuration !== 0 && format !== 2) {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'absoluteDuration needs format: 2 (format 1 cookies carry no time of issue): add format: 2, or leave absoluteDuration out');
+  }
+  checkKeyIds(keys);
   return {
     cookieName,
     encryptionAlgorithm,
     signatureAlgorithm,
     keys,
     activeDuration: resolveMilliseconds('activeDuration', options.activeDuration, DEFAULT_ACTIVE_DURATION),
+    format,
+    absoluteDuration,
   };
+}
+
+function resolveFormat(format: unknown): CookieFormat {
+  if (format === undefined) return 1;
+  if (format === 1 || format === 2) return format;
+  throw codedError(
+    'ERR_CLIENT_SESSIONS_OPTIONS',
+    `format must be 1 (client-sessions v0.8's cookies, the default) or 2 (XChaCha20-Poly1305 with key ids, see SECURITY.md), got ${describe(format)}`,
+    TypeError,
+  );
+}
+
+/** Key set names for format 2's key ids: 1 to 64 characters, each used once. */
+function checkKeyIds(keys: readonly ResolvedKeySet[]): void {
+  const seen = new Set<string>();
+  keys.forEach(({ id }, index) => {
+    if (id === undefined) return;
+    if (seen.has(id)) {
+      throw codedError('ERR_CLIENT_SESSIONS_KEY_ID', `keys[${index}].id ${JSON.stringify(id)} is already the id of an earlier key set: give each key set its own id`);
+    }
+    seen.add(id);
+  });
 }
 
 /** For options that are a string, a number, an array...: the error shows the shape they take. */
@@ -257,6 +309,12 @@ function checkKeySet(
   policy: KeyPolicy,
 ): ResolvedKeySet {
   const resolved: ResolvedKeySet = {};
+  if (set.id !== undefined) {
+    if (typeof set.id !== 'string' || set.id.length === 0 || set.id.length > 64) {
+      throw codedError('ERR_CLIENT_SESSIONS_KEY_ID', `the id of a key set${where} must be a string of 1 to 64 characters (a name such as "2026-12"), got ${describe(set.id)}`, TypeError);
+    }
+    resolved.id = set.id;
+  }
   if (set.secret !== undefined && set.secret !== null) {
     resolved.secret = toSecretBuffer(set.secret, where);
   }

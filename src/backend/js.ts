@@ -26,6 +26,7 @@ import {
   MAX_COOKIE_VALUE_LENGTH,
   MAX_HEADER_CANDIDATES,
   absentResult,
+  type CookieFormat,
   type DecodeResult,
   type InvalidReason,
   type TestableCodec,
@@ -80,6 +81,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export class JsCodec implements TestableCodec {
   readonly backend = 'js' as const;
   readonly cookieName: string;
+  readonly format: CookieFormat;
   readonly #namePrefix: Buffer;
   readonly #cipher: string;
   /** Whether node:crypto has the CBC cipher itself; Deno 2.9 has aes-192-ecb but no aes-192-cbc. */
@@ -92,6 +94,7 @@ export class JsCodec implements TestableCodec {
 
   constructor(options: ResolvedCodecOptions) {
     this.cookieName = options.cookieName;
+    this.format = options.format;
     this.#namePrefix = Buffer.from(`${options.cookieName}=`, 'utf8');
     this.#cipher = ENCRYPTION_ALGORITHMS[options.encryptionAlgorithm].cipher;
     const signature = SIGNATURE_ALGORITHMS[options.signatureAlgorithm];
@@ -244,7 +247,7 @@ export class JsCodec implements TestableCodec {
 
     const expiresAt = createdAt + duration;
     if (expiresAt < now) {
-      return { status: 'expired', createdAt, duration, keyIndex, refresh: false };
+      return { status: 'expired', createdAt, duration, issuedAt: createdAt, format: 1, keyIndex, chunkCookies: 0, refresh: false };
     }
 
     const plaintext = cbcDecrypt(this.#keys[keyIndex]!.blockDecryptor, iv, ciphertext);
@@ -264,7 +267,10 @@ export class JsCodec implements TestableCodec {
       json,
       createdAt,
       duration,
+      issuedAt: createdAt,
+      format: 1,
       keyIndex,
+      chunkCookies: 0,
       refresh: expiresAt - now < this.#activeDuration,
     };
   }
@@ -333,7 +339,7 @@ function cbcDecrypt(blockDecryptor: Decipher, iv: Buffer, ciphertext: Buffer): B
 }
 
 function invalid(reason: InvalidReason): DecodeResult {
-  return { status: 'invalid', reason, createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
+  return { status: 'invalid', reason, createdAt: 0, duration: 0, issuedAt: 0, format: 0, keyIndex: 0, chunkCookies: 0, refresh: false };
 }
 
 /**

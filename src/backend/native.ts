@@ -2,7 +2,7 @@
 // try/catch, so a missing or broken binary is a recorded reason, not a crash.
 
 import type { NativeCodec as NativeCodecClass } from '../../binding';
-import { MAX_COOKIE_VALUE_LENGTH, absentResult, type DecodeResult, type TestableCodec } from '../codec';
+import { MAX_COOKIE_VALUE_LENGTH, absentResult, type CookieFormat, type DecodeResult, type TestableCodec } from '../codec';
 import type { ResolvedCodecOptions } from '../options';
 import { checkBytes, checkIv, checkJson, checkKeyIndex, checkMillis, checkNow } from './checks';
 import { unpackDecoded } from './unpack';
@@ -35,11 +35,13 @@ export function loadNative(): LoadState {
 export class NativeCodec implements TestableCodec {
   readonly backend = 'native' as const;
   readonly cookieName: string;
+  readonly format: CookieFormat;
   readonly #inner: NativeCodecClass;
   readonly #keyCount: number;
 
   constructor(options: ResolvedCodecOptions, binding: NativeBinding) {
     this.cookieName = options.cookieName;
+    this.format = options.format;
     this.#keyCount = options.keys.length;
     this.#inner = new binding.NativeCodec({
       cookieName: options.cookieName,
@@ -87,5 +89,5 @@ export class NativeCodec implements TestableCodec {
 }
 
 function invalid(reason: 'malformed' | 'too-large'): DecodeResult {
-  return { status: 'invalid', reason, createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
+  return { status: 'invalid', reason, createdAt: 0, duration: 0, issuedAt: 0, format: 0, keyIndex: 0, chunkCookies: 0, refresh: false };
 }

@@ -11,14 +11,17 @@ const REFRESH = 0x31; // '1'
 
 export function unpackDecoded(packed: string): DecodeResult {
   const kind = packed.charCodeAt(0);
-  if (kind === ABSENT) return { status: 'absent', createdAt: 0, duration: 0, keyIndex: 0, refresh: false };
+  if (kind === ABSENT) return { status: 'absent', createdAt: 0, duration: 0, issuedAt: 0, format: 0, keyIndex: 0, chunkCookies: 0, refresh: false };
   if (kind === INVALID) {
     return {
       status: 'invalid',
       reason: packed.slice(1) as InvalidReason,
       createdAt: 0,
       duration: 0,
+      issuedAt: 0,
+      format: 0,
       keyIndex: 0,
+      chunkCookies: 0,
       refresh: false,
     };
   }
@@ -29,13 +32,16 @@ export function unpackDecoded(packed: string): DecodeResult {
   const keyIndex = Number(packed.slice(first, d1));
   const createdAt = Number(packed.slice(d1 + 1, d2));
   const duration = Number(packed.slice(d2 + 1, d3));
-  if (kind === EXPIRED) return { status: 'expired', createdAt, duration, keyIndex, refresh: false };
+  if (kind === EXPIRED) return { status: 'expired', createdAt, duration, issuedAt: createdAt, format: 1, keyIndex, chunkCookies: 0, refresh: false };
   return {
     status: 'valid',
     json: packed.slice(d3 + 1),
     createdAt,
     duration,
+    issuedAt: createdAt,
+    format: 1,
     keyIndex,
+    chunkCookies: 0,
     refresh: packed.charCodeAt(1) === REFRESH,
   };
 }

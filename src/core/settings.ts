@@ -2,6 +2,7 @@
 // runs on. Codec options are checked by options.ts; this adds the session's own.
 
 import { resolveCookieOptions, serializeCookie, type CookieOptions, type ResolvedCookieOptions } from '../cookie';
+import { MAX_CHUNKS, type CookieFormat } from '../codec';
 import { codedError } from '../errors';
 import { describe, resolveMilliseconds, type CodecOptions, type ResolvedCodecOptions } from '../options';
 import { defaultErrorHandler, type ErrorHandler } from './report';
@@ -23,6 +24,11 @@ export interface SessionOptions<Request = any> extends CodecOptions {
    * reserved: they cannot be keys of the data. Default false.
    */
   secureSessionMethods?: boolean | undefined;
+  /**
+   * Format 2: how many cookies (1 to 4, default 1) a session may be split across when it is too
+   * big for one (`name`, `name.1`, ...). Past that, nothing is written and onError is told.
+   */
+  maxChunks?: number | undefined;
 }
 
 export interface SessionSettings {
@@ -35,6 +41,11 @@ export interface SessionSettings {
   givenCookie: CookieOptions;
   proxy: boolean;
   secureSessionMethods: boolean;
+  /** Format 2's chunk cap; 1 for format 1. */
+  maxChunks: number;
+  /** The format written, and format 2's absolute lifetime (0: none), from the codec options. */
+  format: CookieFormat;
+  absoluteDuration: number;
   onError: ErrorHandler<any>;
   serialize(value: string, expires: Date | undefined, secure: boolean): string;
 }
@@ -68,6 +79,13 @@ export function resolveSessionSettings(options: SessionOptions, codec: ResolvedC
   if (options.secureSessionMethods !== undefined && typeof options.secureSessionMethods !== 'boolean') {
     throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', `secureSessionMethods must be true or false, got ${describe(options.secureSessionMethods)}`, TypeError);
   }
+  const maxChunks = options.maxChunks ?? 1;
+  if (typeof maxChunks !== 'number' || !Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > MAX_CHUNKS) {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', `maxChunks must be a whole number from 1 to ${MAX_CHUNKS}, got ${describe(maxChunks)}`, TypeError);
+  }
+  if (maxChunks > 1 && codec.format !== 2) {
+    throw codedError('ERR_CLIENT_SESSIONS_OPTIONS', 'maxChunks above 1 needs format: 2 (format 1 cookies cannot be split): add format: 2, or leave maxChunks out');
+  }
   const cookieName = codec.cookieName;
   const cookie = resolveCookieOptions(options.cookie, cookieName);
   return {
@@ -79,6 +97,9 @@ export function resolveSessionSettings(options: SessionOptions, codec: ResolvedC
     givenCookie: { ...options.cookie },
     proxy: options.proxy ?? false,
     secureSessionMethods: options.secureSessionMethods ?? false,
+    maxChunks,
+    format: codec.format,
+    absoluteDuration: codec.absoluteDuration,
     onError,
     serialize: (value, expires, secure) => serializeCookie(cookieName, value, cookie, expires, secure),
   };
