@@ -72,8 +72,8 @@ describe(`unknown options (${BACKEND})`, () => {
     expect(middlewareMessages({ secret: SECRET, cookie: { overwrite: true } })).toEqual([
       `${PREFIX} cookie.overwrite; it is ignored (known cookie options: path, domain, httpOnly, secure, sameSite, maxAge, expires, ephemeral, partitioned, priority)`,
     ]);
-    expect(middlewareMessages({ keys: [{ secret: SECRET, id: 'k1' }, { secret: SECRET, id: 'k0' }] })).toEqual([
-      `${PREFIX} keys[].id; it is ignored (known key set options: secret, encryptionKey, signatureKey)`,
+    expect(middlewareMessages({ keys: [{ secret: SECRET, name: 'k1' }, { secret: SECRET, name: 'k0' }] })).toEqual([
+      `${PREFIX} keys[].name; it is ignored (known key set options: secret, encryptionKey, signatureKey, id)`,
     ]);
   });
 
