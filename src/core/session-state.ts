@@ -8,6 +8,7 @@ import type { Codec } from '../codec';
 import { resolveCookieOptions, serializeCookie, type CookieOptions, type ResolvedCookieOptions } from '../cookie';
 import { PACKAGE, codedError } from '../errors';
 import { MAX_DURATION } from '../options';
+import { chunkCookiesIn, chunkCount, chunkName, format2ValueLength, splitValue, staleChunks } from './chunks';
 import { reportProblem } from './report';
 import { MAX_SET_COOKIE_LENGTH, type SessionSettings } from './settings';
 import { createTracker, dropForbiddenKeys, isPlainObject, parseContent, unwrap, type MethodSource, type Tracker } from './tracking';
@@ -97,6 +98,13 @@ export class SessionState<Request = unknown> implements MethodSource {
   /** Undefined until the session has a lifetime (a new session gets one when first written). */
   #createdAt: number | undefined;
   #duration: number;
+  /**
+   * When the session began (login, reset, regenerate, setDuration), for format 2's absolute
+   * lifetime; set with #createdAt, and unlike it never moved by activity.
+   */
+  #issuedAt: number | undefined;
+  /** Which chunk cookies (`name.1` ... `name.3`) the request carried, to expire stale ones. */
+  #chunkCookies = 0;
   #ephemeral: boolean;
   #methods: Record<string, unknown> | undefined;
   /** The adapter has taken the Set-Cookie values: a later change cannot be saved. */
@@ -175,6 +183,7 @@ export class SessionState<Request = unknown> implements MethodSource {
     this.#load();
     this.#duration = ms;
     this.#createdAt = Date.now();
+    this.#issuedAt = this.#createdAt;
     this.#ephemeral = Boolean(ephemeral);
     this.#changed();
   }
@@ -189,21 +198,27 @@ export class SessionState<Request = unknown> implements MethodSource {
    */
   setCookies(close = true): string[] {
     if (close) this.#closed = true;
-    const cookie = this.#cookieToWrite();
+    const cookies = this.#cookiesToWrite();
     if (!close) this.#dirty = false;
-    if (cookie === undefined) return [];
-    const size = Buffer.byteLength(cookie);
+    if (cookies === undefined) return [];
+    // A chunked value is cut to fit; one cookie is checked here, as it always was.
+    const size = Buffer.byteLength(cookies[0]!);
     if (size > MAX_SET_COOKIE_LENGTH) {
-      const { cookieName } = this.#settings;
-      reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_COOKIE_TOO_LARGE', 'warn',
-        `the ${cookieName} cookie is ${size} bytes, over the ${MAX_SET_COOKIE_LENGTH} browsers keep, so it was not sent: store less in the session`,
-        undefined, size);
+      this.#reportTooLarge(size);
       return [];
     }
-    return [cookie];
+    return cookies;
   }
 
-  #cookieToWrite(): string | undefined {
+  #reportTooLarge(size: number): void {
+    const { cookieName, maxChunks } = this.#settings;
+    const fix = maxChunks > 1 ? `, even in ${maxChunks} cookies: store less in the session` : this.#settings.format === 2 ? ': store less in the session, or allow more cookies with maxChunks (up to 4)' : ': store less in the session';
+    reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_COOKIE_TOO_LARGE', 'warn',
+      `the ${cookieName} cookie is ${size} bytes, over the ${MAX_SET_COOKIE_LENGTH} browsers keep, so it was not sent${fix}`,
+      undefined, size);
+  }
+
+  #cookiesToWrite(): string[] | undefined {
     if (!this.#dirty) return undefined;
     const { cookieName } = this.#settings;
     const cookie = this.#cookie ?? this.#settings.cookie;
@@ -217,7 +232,7 @@ export class SessionState<Request = unknown> implements MethodSource {
       return undefined;
     }
     // Emptied and expired, as the `cookies` module spells a deletion.
-    if (this.#deleting) return this.#serialize('', EPOCH, secure);
+    if (this.#deleting) return this.#withStaleChunks([this.#serialize('', EPOCH, secure)], 1, secure);
     let json: string;
     try {
       json = JSON.stringify(this.#content);
@@ -228,6 +243,8 @@ export class SessionState<Request = unknown> implements MethodSource {
     }
     const now = Date.now();
     const createdAt = (this.#createdAt ??= now);
+    const issuedAt = (this.#issuedAt ??= createdAt);
+    if (this.#settings.format === 2) return this.#format2Cookies(json, now, createdAt, issuedAt, cookie, secure);
     const value = this.#codec.encode(json, createdAt, this.#duration);
     let expires: Date | undefined;
     if (this.#ephemeral) expires = undefined;
@@ -235,7 +252,51 @@ export class SessionState<Request = unknown> implements MethodSource {
     else if (cookie.expires !== undefined) expires = cookie.expires;
     // One second more than the session, as client-sessions does: Expires has whole seconds.
     else expires = new Date(createdAt + this.#duration + 1000);
-    return this.#serialize(value, expires, secure);
+    return this.#withStaleChunks([this.#serialize(value, expires, secure)], 1, secure);
+  }
+
+  /**
+   * Format 2: the session ends at createdAt + duration, never past issuedAt + absoluteDuration,
+   * and neither does the cookie's Expires (cut to whole seconds, so it ends no later). A value
+   * too long for one cookie is split across up to maxChunks.
+   */
+  #format2Cookies(json: string, now: number, createdAt: number, issuedAt: number, cookie: ResolvedCookieOptions, secure: boolean): string[] | undefined {
+    const { cookieName, absoluteDuration, maxChunks } = this.#settings;
+    const end = absoluteDuration > 0 ? issuedAt + absoluteDuration : Infinity;
+    const expiresAt = Math.min(createdAt + this.#duration, end);
+    let expires: Date | undefined;
+    if (this.#ephemeral) expires = undefined;
+    else if (cookie.maxAge !== undefined) expires = new Date(Math.min(now + cookie.maxAge, end));
+    else if (cookie.expires !== undefined) expires = new Date(Math.min(cookie.expires.getTime(), end));
+    else expires = new Date(expiresAt);
+    let count = 1;
+    let overhead = 0;
+    if (maxChunks > 1) {
+      overhead = Buffer.byteLength(this.#serialize('', expires, secure)) - (cookieName.length + 1);
+      const length = format2ValueLength(Buffer.byteLength(json));
+      const needed = chunkCount(cookieName, length, overhead, maxChunks);
+      if (needed === undefined) {
+        this.#reportTooLarge(length + overhead + cookieName.length + 1);
+        return undefined;
+      }
+      count = needed;
+    }
+    const value = this.#codec.encode(json, issuedAt, Math.max(0, expiresAt - issuedAt), issuedAt, count);
+    if (count === 1) return this.#withStaleChunks([this.#serialize(value, expires, secure)], 1, secure);
+    const cookies = splitValue(cookieName, value, count, overhead).map((piece, index) =>
+      serializeCookie(chunkName(cookieName, index), piece, cookie, expires, secure),
+    );
+    return this.#withStaleChunks(cookies, count, secure);
+  }
+
+  /** Expires the chunk cookies the request carried that this write no longer uses. */
+  #withStaleChunks(cookies: string[], used: number, secure: boolean): string[] {
+    if (this.#chunkCookies === 0) return cookies;
+    const cookie = this.#cookie ?? this.#settings.cookie;
+    for (const index of staleChunks(this.#chunkCookies, used)) {
+      cookies.push(serializeCookie(chunkName(this.#settings.cookieName, index), '', cookie, EPOCH, secure));
+    }
+    return cookies;
   }
 
   #serialize(value: string, expires: Date | undefined, secure: boolean): string {
@@ -331,6 +392,7 @@ export class SessionState<Request = unknown> implements MethodSource {
     if (this.#loaded) return;
     this.#loaded = true;
     const decoded = this.#codec.decodeFromHeader(this.#view.cookieHeader(this.#req));
+    this.#chunkCookies = decoded.chunkCookies;
     if (decoded.status === 'absent') return;
     const { cookieName } = this.#settings;
     if (decoded.status === 'valid') {
@@ -342,15 +404,23 @@ export class SessionState<Request = unknown> implements MethodSource {
       }
       if (content !== undefined) {
         this.#content = content;
-        this.#createdAt = decoded.createdAt;
-        this.#duration = decoded.duration;
+        this.#issuedAt = decoded.issuedAt;
+        if (decoded.format === 2) {
+          // Format 2 seals when the session began and ends, not its duration: the end is kept,
+          // and touch() or a refresh works from the configured duration.
+          this.#duration = this.#settings.duration;
+          this.#createdAt = decoded.createdAt + decoded.duration - this.#duration;
+        } else {
+          this.#createdAt = decoded.createdAt;
+          this.#duration = decoded.duration;
+        }
         if (decoded.refresh) {
           // Close to expiry and in use: extend by activeDuration, as client-sessions does.
           this.#createdAt += this.#settings.activeDuration;
           this.#changed();
         }
-        // Made with an old key: write it again with the current one.
-        if (decoded.keyIndex > 0) this.#changed();
+        // Made with an old key, or in the other format: write it again with the current ones.
+        if (decoded.keyIndex > 0 || decoded.format !== this.#settings.format) this.#changed();
         return;
       }
       reportProblem(this.#settings, this.#req, 'ERR_CLIENT_SESSIONS_COOKIE_INVALID', 'debug',
@@ -368,6 +438,7 @@ export class SessionState<Request = unknown> implements MethodSource {
   /** A new lifetime from now with the configured duration. */
   #renew(): void {
     this.#createdAt = Date.now();
+    this.#issuedAt = this.#createdAt;
     this.#duration = this.#settings.duration;
     this.#ephemeral = this.#settings.cookie.ephemeral;
     this.#changed();
@@ -375,10 +446,13 @@ export class SessionState<Request = unknown> implements MethodSource {
 
   /** Nothing is decoded: whatever the cookie held is gone, and no lifetime carries over. */
   #delete(): void {
+    // Not read yet: which chunk cookies to expire comes from the header itself.
+    if (!this.#loaded) this.#chunkCookies = chunkCookiesIn(this.#view.cookieHeader(this.#req), this.#settings.cookieName);
     this.#loaded = true;
     this.#content = {};
     this.#tracker = undefined;
     this.#createdAt = undefined;
+    this.#issuedAt = undefined;
     this.#duration = this.#settings.duration;
     this.#ephemeral = this.#settings.cookie.ephemeral;
     this.#changed();
