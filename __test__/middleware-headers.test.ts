@@ -6,6 +6,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import sessions from './helpers/sessions';
 import { BACKEND, SECRET } from './helpers/backend';
 import { Browser, FRAMEWORKS, parseSetCookie, startApp, type RunningApp } from './helpers/http';
+
+/**
+ * After writeHead: on node:http the headers went with that call; on Hono they go once the
+ * handler has returned its Response and the middleware after `await next()` has run, so the
+ * route waits for that before the late change (elsewhere it changes the session at once).
+ */
+const headersGone = (framework: (typeof FRAMEWORKS)[number]): Promise<void> | undefined =>
+  framework === 'hono' ? new Promise((resolve) => setTimeout(resolve, 5)) : undefined;
 import { selfSignedCertificate } from './helpers/tls';
 
 let app: RunningApp | undefined;
@@ -277,18 +285,25 @@ for (const framework of FRAMEWORKS) {
       ]);
     });
 
-    it('a change after the headers went out is reported, not lost silently', async () => {
+    // The web store leaves the session open after commit() (the application decides when its
+    // Response goes), so it cannot know a later change is late; web.test.ts checks that the
+    // next setCookies() gives the changed cookie.
+    if (framework !== 'web') it('a change after the headers went out is reported, not lost silently', async () => {
       const problems: any[] = [];
       app = await startApp(framework, [sessions({ cookieName: 'session', secret: SECRET, onError: (e) => problems.push(e) })], {
-        '/late': (req, res) => {
+        '/late': async (req, res) => {
           res.writeHead(200);
+          const gone = headersGone(framework);
+          if (gone) await gone;
           req.session.tooLate = true;
           res.end('ok');
         },
         '/untouched': (_req, res) => res.end('ok'),
-        '/changedAgain': (req, res) => {
+        '/changedAgain': async (req, res) => {
           req.session.early = true;
           res.writeHead(200);
+          const gone = headersGone(framework);
+          if (gone) await gone;
           req.session.tooLate = true;
           res.end('ok');
         },

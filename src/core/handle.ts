@@ -11,9 +11,9 @@ const STATE: unique symbol = Symbol('client-sessions-native:state');
 
 /**
  * The handle's traps. One class with its traps on the prototype, as in tracking.ts, so every
- * handle has the same shape. The target is an empty object that never holds anything: the
- * descriptors given out are reported configurable, which keeps the Proxy invariants for keys
- * the target lacks.
+ * handle has the same shape. The target is an empty object that never holds anything (its
+ * prototype only serves util.inspect, below): the descriptors given out are reported
+ * configurable, which keeps the Proxy invariants for keys the target lacks.
  */
 class HandleHandler implements ProxyHandler<object> {
   constructor(readonly state: SessionState<any>) {}
@@ -64,9 +64,22 @@ class HandleHandler implements ProxyHandler<object> {
   }
 }
 
+// util.inspect (console.log) shows a Proxy's target, not what its traps give, and the target
+// here is always empty: it would print every session as {}. The target's prototype gives
+// inspect the content instead: Node's and Deno's console.log and util.inspect, and Bun's
+// util.inspect, call it (Bun's console.log prints a Proxy's target as it is). `this` is the
+// handle, or the target itself when inspect is asked to show proxies (then it prints as it is).
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+class HandleTarget {
+  [INSPECT](this: { [STATE]?: SessionState<any> }): object {
+    return this[STATE]?.content ?? this;
+  }
+}
+
 /** The stable session object for one request's state. */
 export function sessionHandle(state: SessionState<any>): object {
-  return new Proxy({}, new HandleHandler(state));
+  return new Proxy(new HandleTarget(), new HandleHandler(state));
 }
 
 /** The state behind a handle, or undefined for anything else. */

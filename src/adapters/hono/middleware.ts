@@ -5,10 +5,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
 import { reportProblem } from '../../core/report';
-import type { SessionMethods } from '../../core/session-state';
+import type { SessionMethods, SessionState } from '../../core/session-state';
 import type { SessionOptions } from '../../core/settings';
 import { webRequestView } from '../web/request-view';
-import { storeParts } from '../web/store';
+import { cookieNameOf, storeParts } from '../web/store';
 
 /** The middleware's options: the session options, with onError receiving Hono's Context. */
 export type HonoSessionOptions = SessionOptions<Context>;
@@ -16,12 +16,20 @@ export type HonoSessionOptions = SessionOptions<Context>;
 /** A session as `c.get(requestKey)` returns it: its own data plus the session methods. */
 export type HonoSession<T extends object = Record<string, any>> = Partial<T> & SessionMethods;
 
-/** The Context variable a session is on: requestKey, else cookieName, else client-sessions' default. */
+/**
+ * The Context variable a session is on: requestKey, else cookieName, else client-sessions'
+ * default. Options whose type leaves the name open (a HonoSessionOptions variable, or the
+ * default when the data type is given, `sessions<{ user: string }>(...)`) give `string`.
+ */
 export type SessionKey<Options> = Options extends { requestKey: infer Key extends string }
   ? Key
   : Options extends { cookieName: infer Name extends string }
     ? Name
-    : 'session_state';
+    : 'requestKey' extends keyof Options
+      ? string
+      : 'cookieName' extends keyof Options
+        ? string
+        : 'session_state';
 
 /** The Hono environment the middleware adds: `c.get(key)` is the session. */
 export type SessionEnv<Key extends string, T extends object = Record<string, any>> = {
@@ -33,6 +41,46 @@ const honoRequestView = {
   cookieHeader: (c: Context) => webRequestView.cookieHeader(c.req.raw),
   isSecure: (c: Context, trustProxy: boolean) => webRequestView.isSecure(c.req.raw, trustProxy),
 };
+
+type SetVariable = (key: string, value: unknown) => void;
+
+/**
+ * `c.set(requestKey, value)` acts at once, as assigning `req.session` does on Express: `null`
+ * (or undefined) removes the cookie, an object replaces the content (method names and
+ * `__proto__` keys are not stored), anything else throws the core's TypeError. The variable
+ * keeps the session itself, so later middleware and handlers that read `c.get(requestKey)`
+ * find a session (an empty one after `null`), never the value given.
+ */
+function assignThrough(c: Context, requestKey: string, state: SessionState<Context>, session: object): void {
+  const set = c.set as SetVariable;
+  (c as { set: SetVariable }).set = (key, value) => {
+    if (key === requestKey && value !== session) {
+      state.content = value;
+      value = session;
+    }
+    set(key, value);
+  };
+}
+
+/**
+ * Adds our Set-Cookie values to the response. One of the same name already there (the
+ * application's, e.g. hono/cookie's setCookie) is replaced, as the Connect and Fastify adapters
+ * do: the session's cookie wins, and every other cookie stays.
+ */
+function addSetCookies(c: Context, ours: readonly string[]): void {
+  const existing = c.res.headers.getSetCookie();
+  const names = new Set(ours.map(cookieNameOf));
+  if (!existing.some((line) => names.has(cookieNameOf(line)))) {
+    for (const cookie of ours) c.header('Set-Cookie', cookie, { append: true });
+    return;
+  }
+  // c.header() copies a finished response into one whose headers can change (a redirect's
+  // cannot); the rest goes to that copy's headers.
+  c.header('Set-Cookie', undefined);
+  const headers = c.res.headers;
+  for (const line of existing) if (!names.has(cookieNameOf(line))) headers.append('set-cookie', line);
+  for (const cookie of ours) headers.append('set-cookie', cookie);
+}
 
 /**
  * Builds the middleware: `app.use(sessions({ cookieName: 'session', secret }))`, then
@@ -46,16 +94,24 @@ export function sessions<T extends object = Record<string, any>, const Options e
   const { settings } = parts.setup;
   const { requestKey, cookieName } = settings;
   return async function clientSessions(c, next) {
-    const { state, session } = parts.open(c as unknown as Context);
+    // Already set on this request (the middleware mounted twice, on the app and on a route, or
+    // another one on the same variable): leave it, as client-sessions does on Express, rather
+    // than have two sessions write one cookie.
+    if (c.get(requestKey as SessionKey<Options>) !== undefined) {
+      await next();
+      return;
+    }
+    const context = c as unknown as Context;
+    const { state, session } = parts.open(context);
     c.set(requestKey as SessionKey<Options>, session as HonoSession<T>);
+    assignThrough(context, requestKey, state, session);
     await next();
     try {
-      // c.set(key, null) removes the cookie; c.set(key, object) replaces the content, as
-      // assigning req.session does on Express. The handle itself is the usual case.
+      // Set with a c.set taken before this middleware wrapped it.
       const current: unknown = c.get(requestKey as SessionKey<Options>);
       if (current !== session) state.content = current;
       const cookies = state.setCookies();
-      for (const cookie of cookies) c.header('Set-Cookie', cookie, { append: true });
+      if (cookies.length > 0) addSetCookies(context, cookies);
     } catch (err) {
       reportProblem(settings, c, 'ERR_CLIENT_SESSIONS_ENCODE_FAILED', 'error',
         `the ${cookieName} cookie could not be written: ${(err as Error).message}`);

@@ -33,10 +33,23 @@ export interface SessionStore<T extends object = Record<string, any>> {
    * was loaded or since the last call. Call it (or commit) after the last change.
    */
   setCookies(session: WebSession<T>): string[];
-  /** Appends setCookies(session) to `headers`, beside any Set-Cookie already there; returns them. */
+  /**
+   * Appends setCookies(session) to `headers`, beside any other Set-Cookie already there (one of
+   * this cookie's name, from an earlier commit or set by hand, is replaced); returns them.
+   */
   commit(session: WebSession<T>, headers: Headers): string[];
-  /** Expires the cookie with this response (what `req.session = null` does on Express). */
+  /**
+   * Expires the cookie with this response (what `req.session = null` does on Express); the
+   * session stays usable, empty, and a later change writes a new one instead.
+   */
   remove(session: WebSession<T>): void;
+  /**
+   * Replaces the session's content with `content`'s own keys, keeping its lifetime (what
+   * `req.session = { ... }` does on Express): method names and `__proto__` keys are not stored,
+   * null or undefined is remove(), and anything else but a plain object throws a TypeError. The
+   * session object stays the same.
+   */
+  replace(session: WebSession<T>, content: Partial<T>): void;
   /** Which codec runs: `native` (the Rust binary) or `js` (node:crypto). */
   readonly backend: BackendName;
   /** The cookie's name. */
@@ -73,6 +86,27 @@ export function storeParts<Input>(options: SessionOptions<Input> | undefined, en
   };
 }
 
+/**
+ * Adds ours beside the Set-Cookie values already in `headers`. One of the same name (an earlier
+ * commit of this session, or the application's) is taken out first, as the Connect and Fastify
+ * adapters do: the browser would keep whichever came last, and the session's is the one meant.
+ */
+function appendSetCookies(headers: Headers, ours: readonly string[]): void {
+  const existing = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [];
+  const names = new Set(ours.map(cookieNameOf));
+  if (existing.some((line) => names.has(cookieNameOf(line)))) {
+    headers.delete('set-cookie');
+    for (const line of existing) if (!names.has(cookieNameOf(line))) headers.append('set-cookie', line);
+  }
+  for (const cookie of ours) headers.append('set-cookie', cookie);
+}
+
+/** The name a Set-Cookie line sets. */
+export function cookieNameOf(line: string): string {
+  const eq = line.indexOf('=');
+  return (eq < 0 ? line : line.slice(0, eq)).trim();
+}
+
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -100,8 +134,9 @@ export function createSessionStore<T extends object = Record<string, any>>(optio
         throw codedError('ERR_CLIENT_SESSIONS_ARGUMENT', `commit() appends to a Headers (e.g. response.headers), got ${describeValue(headers)}`, TypeError);
       }
       const cookies = state.setCookies(false);
+      if (cookies.length === 0) return cookies;
       try {
-        for (const cookie of cookies) headers.append('set-cookie', cookie);
+        appendSetCookies(headers, cookies);
       } catch (err) {
         // Response.redirect(), Response.error() and fetch() give responses whose headers are immutable.
         throw codedError('ERR_CLIENT_SESSIONS_ARGUMENT', `commit() could not add the ${settings.cookieName} cookie to these headers (${(err as Error).message}): commit to the headers of a Response you make, e.g. new Response(body, { status: 302, headers: { location } })`, TypeError);
@@ -110,6 +145,12 @@ export function createSessionStore<T extends object = Record<string, any>>(optio
     },
     remove(session) {
       parts.stateOf(session, 'remove').content = null;
+    },
+    replace(session, content) {
+      const state = parts.stateOf(session, 'replace');
+      // Given back to itself, the session is unchanged (and not rewritten).
+      if (content === session) return;
+      state.content = content;
     },
     backend: codec.backend,
     cookieName: settings.cookieName,
