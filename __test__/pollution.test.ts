@@ -11,7 +11,7 @@ import { Browser, FRAMEWORKS, parseSetCookie, sendJson, startApp, type RunningAp
 
 // Written as text: in an object literal `__proto__:` would set a prototype, not make a key.
 const HOSTILE =
-  '{"__proto__":{"polluted":"root"},"name":"mallory",' +
+  '{"__proto__":{"polluted":"root"},"constructor":{"prototype":{"polluted":"through constructor"}},"name":"mallory",' +
   '"profile":{"__proto__":{"polluted":"nested"},"tags":[{"__proto__":{"polluted":"in an array"}}]}}';
 
 /** The widely copied recursive merge that prototype-pollution advisories are written about. */
@@ -35,11 +35,24 @@ function body(req: IncomingMessage): Promise<any> {
   });
 }
 
+/** The same merge, also walking into functions: the path to Object.prototype through `constructor`. */
+function mergeIntoFunctions(target: any, source: any): void {
+  for (const key in source) {
+    const into = target[key];
+    if (typeof source[key] === 'object' && source[key] !== null && (typeof into === 'function' || (typeof into === 'object' && into !== null))) {
+      mergeIntoFunctions(into, source[key]);
+    } else {
+      target[key] = source[key];
+    }
+  }
+}
+
 const STORES: Record<string, (session: any, data: any) => void> = {
   'assigned whole': (_s, data) => data,
   'assigned below the root': (s, data) => (s.data = data),
   'Object.assign into the session': (s, data) => Object.assign(s, data),
   'deep-merged naively': (s, data) => naiveMerge(s, data),
+  'deep-merged into functions too': (s, data) => mergeIntoFunctions(s, data),
   'spread below the root': (s, data) => (s.data = { ...data, profile: { ...data.profile } }),
 };
 

@@ -78,6 +78,10 @@ class NestedHandler implements ProxyHandler<object> {
   get(target: object, key: PropertyKey): unknown {
     if (isForbiddenKey(key)) return undefined;
     if (key === TARGET) return target;
+    // The inherited `constructor` is Object (or Array), whose `prototype` is every object's: a
+    // merge that walks into functions reached Object.prototype through it. An own key of that
+    // name is data like any other.
+    if (key === 'constructor' && !hasOwn(target, key)) return undefined;
     const value = Reflect.get(target, key);
     if (!isTrackable(value)) return value;
     // A non-writable, non-configurable property (Object.freeze, or defineProperty's defaults)
