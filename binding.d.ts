@@ -11,10 +11,17 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 export declare class NativeCodec {
   constructor(options: NativeCodecOptions)
-  /** `json` encrypted and signed with the first key set into a cookie value. */
-  encode(json: string, createdAt: number, duration: number): string
-  /** Like `encode` with a chosen IV; for tests that compare encoders byte for byte only. */
-  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string
+  /**
+   * `json` sealed with the first key set into a cookie value of the codec's format. Format 2
+   * also seals `issuedAt` and the number of cookies the value is split across (`chunks`, 1 to
+   * 4); format 1 ignores `issuedAt` and takes `chunks` 1 only.
+   */
+  encode(json: string, createdAt: number, duration: number, issuedAt: number, chunks: number): string
+  /**
+   * Like `encode` with a chosen IV (format 1, 16 bytes) or nonce (format 2, 24 bytes); for
+   * tests that compare encoders byte for byte only.
+   */
+  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array, issuedAt: number, chunks: number): string
   /**
    * Decodes one cookie value into the packed result described in `packed.rs`. Bad cookies
    * are a status, never an exception.
@@ -29,11 +36,15 @@ export declare class NativeCodec {
   computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer
 }
 
-/** One key set: a `secret` to derive both keys from, or both raw keys. */
+/**
+ * One key set: a `secret` to derive both keys from, or both raw keys; and format 2's key id
+ * name, when it has one.
+ */
 export interface KeySetInput {
   secret?: Buffer
   encryptionKey?: Buffer
   signatureKey?: Buffer
+  id?: string
 }
 
 export interface NativeCodecOptions {
@@ -44,4 +55,8 @@ export interface NativeCodecOptions {
   keys: Array<KeySetInput>
   /** Milliseconds before expiry within which a valid cookie is reported as `refresh`. */
   activeDuration: number
+  /** The format `encode` writes, 1 (the default) or 2; both are always read. */
+  format?: number
+  /** Format 2's absolute lifetime from `issuedAt`, in milliseconds; 0 (the default) for none. */
+  absoluteDuration?: number
 }

@@ -147,7 +147,7 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
   it('a header without the cookie is a fresh absent result, the same on both', () => {
     for (const header of [undefined, '', 'other=1', 'xsession=1', 'sessionx=1; a=session']) {
       const absent = mine.decodeFromHeader(header, T0);
-      expect(absent).toEqual({ status: 'absent', createdAt: 0, duration: 0, keyIndex: 0, refresh: false });
+      expect(absent).toEqual({ status: 'absent', createdAt: 0, duration: 0, issuedAt: 0, format: 0, keyIndex: 0, chunkCookies: 0, refresh: false });
       expect(other.decodeFromHeader(header, T0)).toEqual(absent);
       expect(mine.decodeFromHeader(header, T0)).not.toBe(absent);
     }

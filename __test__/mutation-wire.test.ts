@@ -15,7 +15,7 @@ describe(`wire format (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
       const tag = codec.computeMac(0, iv, Buffer.alloc(0), String(T0), String(DAY));
       const value = `${iv.toString('base64url')}..${T0}.${DAY}.${tag.toString('base64url')}`;
       for (const now of [T0, T0 + 2 * DAY]) {
-        expect(codec.decode(value, now), `${codec.backend} at ${now}`).toEqual({ status: 'invalid', reason: 'malformed', createdAt: 0, duration: 0, keyIndex: 0, refresh: false });
+        expect(codec.decode(value, now), `${codec.backend} at ${now}`).toEqual({ status: 'invalid', reason: 'malformed', createdAt: 0, duration: 0, issuedAt: 0, format: 0, keyIndex: 0, chunkCookies: 0, refresh: false });
         expect(codec.decodeFromHeader(`s=${value}`, now), `${codec.backend} at ${now}`).toMatchObject({ status: 'invalid', reason: 'malformed' });
       }
     }

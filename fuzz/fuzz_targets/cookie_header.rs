@@ -1,8 +1,9 @@
 //! The Cookie header scan against a plain reference: split on ';', trim blanks, match the whole
-//! name, strip one pair of quotes. Every value found is a slice of the header, in order.
+//! name, strip one pair of quotes. Every value found is a slice of the header, in order. Format
+//! 2's chunk cookies `name.1` to `name.3` are found the same way (the first of each).
 #![no_main]
 
-use client_sessions_core::cookie_values;
+use client_sessions_core::{chunk_values, cookie_values};
 use libfuzzer_sys::fuzz_target;
 
 fn trim(mut bytes: &[u8]) -> &[u8] {
@@ -44,4 +45,10 @@ fuzz_target!(|input: (&[u8], &[u8])| {
   }
   let found: Vec<&[u8]> = cookie_values(header, name).collect();
   assert_eq!(found, reference(header, name));
+  let chunks = chunk_values(header, name);
+  for (k, chunk) in chunks.iter().enumerate() {
+    let mut chunk_name = name.to_vec();
+    chunk_name.extend_from_slice(format!(".{}", k + 1).as_bytes());
+    assert_eq!(*chunk, reference(header, &chunk_name).first().copied());
+  }
 });

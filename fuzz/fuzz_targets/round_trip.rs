@@ -15,7 +15,7 @@ static CODEC: LazyLock<Codec> = LazyLock::new(|| common::codec(SignatureAlgorith
 fuzz_target!(|input: (String, u32, u16, u8, [u8; 16])| {
   let (json, created_at, at, byte, iv) = input;
   let created_at = u64::from(created_at) * 1000;
-  let Ok(cookie) = CODEC.encode_with_iv(&json, created_at, 86_400_000, &iv) else {
+  let Ok(cookie) = CODEC.encode_with_iv(&json, created_at, 86_400_000, &iv, created_at, 1) else {
     return;
   };
   let decoded = CODEC.decode(cookie.as_bytes(), created_at);

@@ -2,7 +2,7 @@
 // TypeError for every bad argument, checked in TypeScript before anything crosses into Rust
 // (napi's own conversions throw uncoded errors, and would copy oversized input first).
 
-import { MAX_TIMESTAMP } from '../codec';
+import { MAX_CHUNKS, MAX_TIMESTAMP, type CookieFormat } from '../codec';
 import { codedError } from '../errors';
 
 const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
@@ -74,4 +74,48 @@ export function checkIv(iv: unknown): Uint8Array {
     throw codedError('ERR_CLIENT_SESSIONS_IV', 'iv must be exactly 16 bytes', TypeError);
   }
   return iv;
+}
+
+/** Format 2's nonce, given to encodeWithIv as its `iv`: exactly 24 bytes. */
+export function checkNonce(iv: unknown): Uint8Array {
+  if (!(iv instanceof Uint8Array) || iv.length !== 24) {
+    const got = iv instanceof Uint8Array ? String(iv.length) : shown(iv);
+    throw codedError('ERR_CLIENT_SESSIONS_IV', `iv must be exactly 24 bytes (format 2's nonce), got ${got}`, TypeError);
+  }
+  return iv;
+}
+
+/**
+ * encode's chunk count: how many cookies the value will be split across, 1 (the default) to 4,
+ * sealed into a format 2 value; a format 1 value cannot be split, so it takes only 1.
+ */
+export function checkChunks(chunks: unknown, format: CookieFormat): number {
+  if (chunks === undefined) return 1;
+  if (typeof chunks !== 'number' || !Number.isInteger(chunks) || chunks < 1 || chunks > MAX_CHUNKS) {
+    throw codedError('ERR_CLIENT_SESSIONS_ARGUMENT', `chunks must be a whole number from 1 to ${MAX_CHUNKS}, got ${shown(chunks)}`, TypeError);
+  }
+  if (format === 1 && chunks !== 1) {
+    throw codedError('ERR_CLIENT_SESSIONS_ARGUMENT', `format 1 cookies are never split: chunks must be 1, got ${chunks}`, TypeError);
+  }
+  return chunks;
+}
+
+/**
+ * Format 2's sealed times: `expiresAt = createdAt + duration` and `issuedAt` (default
+ * `createdAt`), each at most 2^53-1, and the session cannot have begun after it ends.
+ */
+export function checkSealedTimes(createdAt: number, duration: number, issuedAt: unknown): { issuedAt: number; expiresAt: number } {
+  const expiresAt = createdAt + duration;
+  if (expiresAt > MAX_TIMESTAMP) {
+    throw codedError(
+      'ERR_CLIENT_SESSIONS_TIMESTAMP',
+      `createdAt + duration must be at most 2^53-1 (format 2 seals the time the session expires), got ${createdAt} + ${duration}`,
+      TypeError,
+    );
+  }
+  const issued = issuedAt === undefined ? createdAt : checkMillis(issuedAt, 'issuedAt');
+  if (issued > expiresAt) {
+    throw codedError('ERR_CLIENT_SESSIONS_TIMESTAMP', `issuedAt must not be after createdAt + duration, got ${issued} and ${expiresAt}`, TypeError);
+  }
+  return { issuedAt: issued, expiresAt };
 }

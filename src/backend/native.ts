@@ -4,7 +4,7 @@
 import type { NativeCodec as NativeCodecClass } from '../../binding';
 import { MAX_COOKIE_VALUE_LENGTH, absentResult, type CookieFormat, type DecodeResult, type TestableCodec } from '../codec';
 import type { ResolvedCodecOptions } from '../options';
-import { checkBytes, checkIv, checkJson, checkKeyIndex, checkMillis, checkNow } from './checks';
+import { checkBytes, checkChunks, checkIv, checkJson, checkKeyIndex, checkMillis, checkNonce, checkNow, checkSealedTimes } from './checks';
 import { unpackDecoded } from './unpack';
 
 interface NativeBinding {
@@ -49,21 +49,49 @@ export class NativeCodec implements TestableCodec {
       signatureAlgorithm: options.signatureAlgorithm,
       keys: options.keys,
       activeDuration: options.activeDuration,
+      format: options.format,
+      absoluteDuration: options.absoluteDuration,
     });
   }
 
-  encode(json: string, createdAt: number, duration: number): string {
-    checkMillis(createdAt, 'createdAt');
-    checkMillis(duration, 'duration');
-    checkJson(json);
-    return this.#inner.encode(json, createdAt, duration);
+  // The arguments are checked in the js backend's order, so misuse fails the same way on both.
+  encode(json: string, createdAt: number, duration: number, issuedAt?: number, chunks?: number): string {
+    if (this.format === 2) {
+      const count = this.#checkFormat2(json, createdAt, duration, issuedAt, chunks);
+      return this.#inner.encode(json, createdAt, duration, issuedAt ?? createdAt, count);
+    }
+    checkChunks(chunks, 1);
+    this.#checkFormat1(json, createdAt, duration);
+    // Format 1 has no issuedAt: whatever is given is ignored.
+    return this.#inner.encode(json, createdAt, duration, createdAt, 1);
   }
 
-  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string {
+  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array, issuedAt?: number, chunks?: number): string {
+    if (this.format === 2) {
+      const nonce = checkNonce(iv);
+      const count = this.#checkFormat2(json, createdAt, duration, issuedAt, chunks);
+      return this.#inner.encodeWithIv(json, createdAt, duration, nonce, issuedAt ?? createdAt, count);
+    }
+    checkChunks(chunks, 1);
+    const checked = checkIv(iv);
+    this.#checkFormat1(json, createdAt, duration);
+    return this.#inner.encodeWithIv(json, createdAt, duration, checked, createdAt, 1);
+  }
+
+  #checkFormat1(json: string, createdAt: number, duration: number): void {
     checkMillis(createdAt, 'createdAt');
     checkMillis(duration, 'duration');
     checkJson(json);
-    return this.#inner.encodeWithIv(json, createdAt, duration, checkIv(iv));
+  }
+
+  /** Checks format 2's arguments; returns the chunk count. */
+  #checkFormat2(json: string, createdAt: number, duration: number, issuedAt: number | undefined, chunks: number | undefined): number {
+    checkMillis(createdAt, 'createdAt');
+    checkMillis(duration, 'duration');
+    checkSealedTimes(createdAt, duration, issuedAt);
+    const count = checkChunks(chunks, 2);
+    checkJson(json);
+    return count;
   }
 
   decode(value: string, now: number = Date.now()): DecodeResult {
@@ -77,7 +105,8 @@ export class NativeCodec implements TestableCodec {
 
   decodeFromHeader(header: string | undefined, now: number = Date.now()): DecodeResult {
     const nowMillis = checkNow(now);
-    // Most requests carry no session cookie: answer those without crossing into Rust.
+    // Most requests carry no session cookie: answer those without crossing into Rust. (A header
+    // with a chunk cookie `name.1` contains the name too, so chunkCookies is 0 here either way.)
     if (typeof header !== 'string' || !header.includes(this.cookieName)) return absentResult();
     return unpackDecoded(this.#inner.decodeFromHeader(header, nowMillis));
   }

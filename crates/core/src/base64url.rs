@@ -59,6 +59,22 @@ pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
   Some(out)
 }
 
+/// Decodes `text` strictly, for format 2: unpadded, only the 64 URL-safe characters, and the
+/// unused low bits of the last character zero, so each byte string has exactly one spelling.
+pub fn decode_canonical(text: &[u8]) -> Option<Vec<u8>> {
+  base64_simd::URL_SAFE_NO_PAD.decode_to_vec(text).ok()
+}
+
+/// The first three bytes that the first four characters of `text` stand for, when they are
+/// base64url (format 2 reads the chunk count, `B[1]`, from them before joining the chunks).
+pub fn decode_first_group(text: &[u8]) -> Option<[u8; 3]> {
+  let mut out = [0u8; 3];
+  base64_simd::URL_SAFE_NO_PAD
+    .decode(text.get(..4)?, base64_simd::Out::from_slice(&mut out))
+    .ok()?;
+  Some(out)
+}
+
 /// The alphabet character for `last` with the bits a `tail_len`-character tail does not use
 /// cleared (four of them after two characters, two after three); `None` if `last` is not in
 /// the alphabet.
@@ -228,6 +244,53 @@ mod tests {
     assert_eq!(decode(b"AAECA"), None, "impossible length");
     assert_eq!(decode(b"AA.C"), None, "separator");
     assert_eq!(decode(b"AA\xc3\xa9"), None, "non-ASCII");
+  }
+
+  #[test]
+  fn canonical_decoding_refuses_unused_bits() {
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(100).collect();
+    for len in 0..bytes.len() {
+      let text = URL_SAFE_NO_PAD.encode(&bytes[..len]);
+      assert_eq!(
+        decode_canonical(text.as_bytes()).as_deref(),
+        Some(&bytes[..len])
+      );
+    }
+    assert_eq!(decode_canonical(b"AQ"), Some(vec![1]));
+    assert_eq!(decode_canonical(b"AQE"), Some(vec![1, 1]));
+    for bad in [
+      &b"AR"[..],
+      b"A_",
+      b"AQF",
+      b"AAECAR",
+      b"AQ==",
+      b"A+EC",
+      b"A/EC",
+      b"AAECA",
+      b"AA.C",
+      b"AA EC",
+    ] {
+      assert_eq!(
+        decode_canonical(bad),
+        None,
+        "{}",
+        String::from_utf8_lossy(bad)
+      );
+      assert_eq!(
+        decode_canonical(bad),
+        URL_SAFE_NO_PAD.decode(bad).ok(),
+        "the base64 crate's strict engine agrees"
+      );
+    }
+  }
+
+  #[test]
+  fn the_first_group_is_the_first_three_bytes() {
+    assert_eq!(decode_first_group(b"AgEA"), Some([2, 1, 0]));
+    assert_eq!(decode_first_group(b"AgEAxyz.."), Some([2, 1, 0]));
+    assert_eq!(decode_first_group(b"AgE"), None);
+    assert_eq!(decode_first_group(b"Ag=A"), None);
+    assert_eq!(decode_first_group(b"Ag.A"), None);
   }
 
   #[test]

@@ -1,13 +1,41 @@
 //! What decoding a cookie found. Every outcome, good or bad, is a value: nothing a client sends
 //! makes decoding fail with an error.
 
+/// The cookie format a codec writes; every codec reads both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieFormat {
+  /// client-sessions v0.8's: AES-CBC and HMAC, `iv.ciphertext.createdAt.duration.mac`.
+  V1,
+  /// XChaCha20-Poly1305 with a key id and encrypted timestamps (SECURITY.md).
+  V2,
+}
+
+impl CookieFormat {
+  /// `1` or `2`, as the options spell it; `None` for anything else.
+  pub fn from_number(number: u32) -> Option<Self> {
+    match number {
+      1 => Some(Self::V1),
+      2 => Some(Self::V2),
+      _ => None,
+    }
+  }
+
+  pub fn number(self) -> u8 {
+    match self {
+      Self::V1 => 1,
+      Self::V2 => 2,
+    }
+  }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecodeStatus {
   /// The `Cookie` header holds no cookie of this name.
   Absent,
   /// Authentic, in date, and made for this cookie name.
   Valid,
-  /// Authentic, but `createdAt + duration` is before now. Its content is not decrypted.
+  /// Authentic, but `createdAt + duration` is before now (or, with an absolute duration,
+  /// `issuedAt + absoluteDuration`). Its content is not returned.
   Expired,
   /// Not a cookie this codec issued; `reason` says why.
   Invalid,
@@ -30,9 +58,11 @@ impl DecodeStatus {
 pub enum InvalidReason {
   /// Longer than [`crate::MAX_COOKIE_VALUE_LEN`]; refused without any work.
   TooLarge,
-  /// Not five fields of strict base64url and canonical decimals with the right lengths.
+  /// Not five fields of strict base64url and canonical decimals with the right lengths (format
+  /// 1), or not canonical base64url of at least 62 bytes with a chunk count of 1 to 4 (format 2).
   Malformed,
-  /// No key's MAC matches: tampered, truncated, or made with a key this codec does not hold.
+  /// No key's MAC matches (format 2: the tag does not verify): tampered, truncated, or made with
+  /// a key this codec does not hold.
   BadMac,
   /// The MAC matched but the PKCS#7 padding is wrong (only possible with a broken encoder).
   BadPadding,
@@ -40,6 +70,12 @@ pub enum InvalidReason {
   WrongName,
   /// Authentic, but the content is not UTF-8 text.
   NotUtf8,
+  /// Format 2: the version byte is not one this codec knows.
+  UnknownFormat,
+  /// Format 2: sealed with a key id none of the codec's key sets has.
+  UnknownKey,
+  /// Format 2, from a header: a chunk cookie the value says it has is missing.
+  MissingChunk,
 }
 
 impl InvalidReason {
@@ -51,6 +87,9 @@ impl InvalidReason {
       Self::BadPadding => "bad-padding",
       Self::WrongName => "wrong-name",
       Self::NotUtf8 => "not-utf8",
+      Self::UnknownFormat => "unknown-format",
+      Self::UnknownKey => "unknown-key",
+      Self::MissingChunk => "missing-chunk",
     }
   }
 }
@@ -62,14 +101,24 @@ pub struct Decoded {
   pub reason: Option<InvalidReason>,
   /// The session's JSON text; set only when `status` is [`DecodeStatus::Valid`].
   pub json: Option<String>,
-  /// From the cookie; meaningful for `Valid` and `Expired`, zero otherwise.
+  /// From the cookie; meaningful for `Valid` and `Expired`, zero otherwise. The session expires
+  /// at `created_at + duration`; for format 2, `created_at` is `issuedAt` and the duration runs
+  /// to the cookie's `expiresAt`.
   pub created_at: u64,
   pub duration: u64,
+  /// When the session began, for `Valid` and `Expired`: format 2's `issuedAt`, format 1's
+  /// `createdAt`. Zero otherwise.
+  pub issued_at: u64,
+  /// The cookie's format, for `Valid` and `Expired`.
+  pub format: Option<CookieFormat>,
   /// Which key set verified the MAC (0 is the one new cookies are made with).
   pub key_index: u32,
   /// Valid, but less than `active_duration` is left before it expires: the middleware extends
   /// it and writes it again.
   pub refresh: bool,
+  /// From a header: which chunk cookies `name.1`, `name.2`, `name.3` it carries (bit `k - 1`
+  /// for `name.k`), whatever their content, so stale ones can be expired. 0 from `decode`.
+  pub chunk_cookies: u8,
 }
 
 impl Decoded {
@@ -88,8 +137,11 @@ impl Decoded {
       json: None,
       created_at: 0,
       duration: 0,
+      issued_at: 0,
+      format: None,
       key_index: 0,
       refresh: false,
+      chunk_cookies: 0,
     }
   }
 

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::decoded::CookieFormat;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConfigError {
   UnknownEncryptionAlgorithm,
@@ -21,6 +23,12 @@ pub enum ConfigError {
   EmptySignatureKey {
     index: usize,
   },
+  /// A format 2 codec's key sets `first` and `second` have the same 4-byte key id, so a
+  /// cookie's key id could not say which key sealed it.
+  KeyIdCollision {
+    first: usize,
+    second: usize,
+  },
 }
 
 impl ConfigError {
@@ -33,6 +41,7 @@ impl ConfigError {
       Self::NoKeys => "ERR_CLIENT_SESSIONS_NO_KEYS",
       Self::EncryptionKeyLength { .. } => "ERR_CLIENT_SESSIONS_ENCRYPTION_KEY",
       Self::EmptySignatureKey { .. } => "ERR_CLIENT_SESSIONS_SIGNATURE_KEY",
+      Self::KeyIdCollision { .. } => "ERR_CLIENT_SESSIONS_KEY_ID",
     }
   }
 }
@@ -65,6 +74,11 @@ impl fmt::Display for ConfigError {
       Self::EmptySignatureKey { index } => {
         write!(f, "signatureKey (key set {index}) must not be empty")
       }
+      Self::KeyIdCollision { first, second } => write!(
+        f,
+        "keys[{first}] and keys[{second}] have the same key id: give one of them an id (format 2 \
+         picks the key by it)"
+      ),
     }
   }
 }
@@ -73,14 +87,31 @@ impl std::error::Error for ConfigError {}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EncodeError {
-  /// createdAt or duration is outside 0..=2^53-1, the integers JavaScript represents exactly.
+  /// createdAt, duration or issuedAt is outside 0..=2^53-1, the integers JavaScript represents
+  /// exactly.
   TimestampOutOfRange,
+  /// Format 2: `createdAt + duration`, the `expiresAt` sealed into the cookie, is past 2^53-1.
+  ExpiryOutOfRange,
+  /// Format 2: `issuedAt` is after `createdAt + duration`.
+  IssuedAfterExpiry,
+  /// `chunks` is not 1 to 4 (format 2), or not 1 (format 1, whose cookies are never split).
+  ChunkCount { format: CookieFormat },
+  /// The IV (format 1) or nonce (format 2) handed to `encode_with_iv` has the wrong length.
+  IvLength {
+    format: CookieFormat,
+    expected: usize,
+    actual: usize,
+  },
 }
 
 impl EncodeError {
   pub fn code(&self) -> &'static str {
     match self {
-      Self::TimestampOutOfRange => "ERR_CLIENT_SESSIONS_TIMESTAMP",
+      Self::TimestampOutOfRange | Self::ExpiryOutOfRange | Self::IssuedAfterExpiry => {
+        "ERR_CLIENT_SESSIONS_TIMESTAMP"
+      }
+      Self::ChunkCount { .. } => "ERR_CLIENT_SESSIONS_ARGUMENT",
+      Self::IvLength { .. } => "ERR_CLIENT_SESSIONS_IV",
     }
   }
 }
@@ -90,6 +121,30 @@ impl fmt::Display for EncodeError {
     match self {
       Self::TimestampOutOfRange => {
         f.write_str("createdAt and duration must be whole numbers of milliseconds from 0 to 2^53-1")
+      }
+      Self::ExpiryOutOfRange => f.write_str(
+        "createdAt + duration must be at most 2^53-1 (format 2 seals the time the session expires)",
+      ),
+      Self::IssuedAfterExpiry => f.write_str("issuedAt must not be after createdAt + duration"),
+      Self::ChunkCount {
+        format: CookieFormat::V1,
+      } => f.write_str("format 1 cookies are never split: chunks must be 1"),
+      Self::ChunkCount {
+        format: CookieFormat::V2,
+      } => f.write_str("chunks must be a whole number from 1 to 4"),
+      Self::IvLength {
+        format,
+        expected,
+        actual,
+      } => {
+        let what = match format {
+          CookieFormat::V1 => "format 1's IV",
+          CookieFormat::V2 => "format 2's nonce",
+        };
+        write!(
+          f,
+          "iv must be exactly {expected} bytes ({what}), got {actual}"
+        )
       }
     }
   }

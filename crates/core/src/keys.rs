@@ -8,17 +8,58 @@ use zeroize::Zeroizing;
 
 use crate::algorithm::{EncryptionAlgorithm, SignatureAlgorithm};
 use crate::error::ConfigError;
+use crate::format2::Format2Key;
 
 const KDF_ENCRYPTION_LABEL: &[u8] = b"cookiesession-encryption";
 const KDF_SIGNATURE_LABEL: &[u8] = b"cookiesession-signature";
 
-/// One encryption key and one signature key, wiped from memory when dropped.
+/// One key set: format 1's encryption key and signature key, and what format 2 derives its own
+/// key from. Key bytes are wiped from memory when dropped.
 pub struct KeyMaterial {
   pub encryption: Zeroizing<Vec<u8>>,
   pub signature: Zeroizing<Vec<u8>>,
+  /// The key set's secret, when it has one: format 2's input key material (even when raw keys
+  /// given beside it replace what it derives for format 1). Without one, format 2's input key
+  /// material is `encryption ‖ signature`.
+  pub secret: Option<Zeroizing<Vec<u8>>>,
+  /// Format 2's key id name (`keys: [{ id }]`); without one the key id is derived from the key.
+  pub id: Option<String>,
 }
 
-// Key bytes must never reach a log, so Debug shows lengths only.
+impl KeyMaterial {
+  /// A key set of two raw keys, without a secret.
+  pub fn from_raw(encryption: Vec<u8>, signature: Vec<u8>) -> Self {
+    Self {
+      encryption: Zeroizing::new(encryption),
+      signature: Zeroizing::new(signature),
+      secret: None,
+      id: None,
+    }
+  }
+
+  /// The same key set with a format 2 key id name.
+  pub fn with_id(mut self, id: impl Into<String>) -> Self {
+    self.id = Some(id.into());
+    self
+  }
+
+  /// Format 2's input key material (SECURITY.md, "Keys"): the secret, else both raw keys.
+  pub fn format2_ikm(&self) -> Zeroizing<Vec<u8>> {
+    match &self.secret {
+      Some(secret) => secret.clone(),
+      None => {
+        let mut ikm = Zeroizing::new(Vec::with_capacity(
+          self.encryption.len() + self.signature.len(),
+        ));
+        ikm.extend_from_slice(&self.encryption);
+        ikm.extend_from_slice(&self.signature);
+        ikm
+      }
+    }
+  }
+}
+
+// Key bytes must never reach a log, so Debug shows lengths only (and the id, a public name).
 impl std::fmt::Debug for KeyMaterial {
   fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     f.debug_struct("KeyMaterial")
@@ -30,16 +71,27 @@ impl std::fmt::Debug for KeyMaterial {
         "signature",
         &format_args!("<{} bytes>", self.signature.len()),
       )
+      .field(
+        "secret",
+        &self
+          .secret
+          .as_ref()
+          .map(|secret| format!("<{} bytes>", secret.len())),
+      )
+      .field("id", &self.id)
       .finish()
   }
 }
 
 /// client-sessions' key derivation: `HMAC-SHA256(secret, label)` for each of the two labels.
-/// Both keys come out 32 bytes long, which fits `aes256` and `sha256`/`sha256-drop128`.
+/// Both keys come out 32 bytes long, which fits `aes256` and `sha256`/`sha256-drop128`. The
+/// secret is kept too, for format 2's own derivation.
 pub fn derive_keys(secret: &[u8]) -> KeyMaterial {
   KeyMaterial {
     encryption: derive(secret, KDF_ENCRYPTION_LABEL),
     signature: derive(secret, KDF_SIGNATURE_LABEL),
+    secret: Some(Zeroizing::new(secret.to_vec())),
+    id: None,
   }
 }
 
@@ -67,10 +119,12 @@ pub enum MacKey {
   Sha512(Hmac<Sha512>),
 }
 
-/// A key set ready for use: the cipher and MAC states built from one [`KeyMaterial`].
+/// A key set ready for use: format 1's cipher and MAC states and format 2's AEAD and key id,
+/// built from one [`KeyMaterial`]. Every codec holds both, since every codec reads both formats.
 pub struct PreparedKey {
   pub cipher: CipherKey,
   pub mac: MacKey,
+  pub format2: Format2Key,
 }
 
 impl PreparedKey {
@@ -113,7 +167,12 @@ impl PreparedKey {
         MacKey::Sha512(<Hmac<Sha512> as KeyInit>::new_from_slice(sig).expect("any key length"))
       }
     };
-    Ok(Self { cipher, mac })
+    let format2 = Format2Key::new(&material.format2_ikm(), material.id.as_deref());
+    Ok(Self {
+      cipher,
+      mac,
+      format2,
+    })
   }
 }
 
@@ -140,22 +199,36 @@ mod tests {
   }
 
   #[test]
-  fn debug_output_hides_key_bytes() {
-    let keys = KeyMaterial {
-      encryption: Zeroizing::new(vec![0xAB; 32]),
-      signature: Zeroizing::new(vec![0xCD; 32]),
+  fn format2_input_key_material_is_the_secret_else_both_raw_keys() {
+    assert_eq!(
+      derive_keys(b"a secret").format2_ikm().as_slice(),
+      b"a secret"
+    );
+    let raw = KeyMaterial::from_raw(vec![1, 2], vec![3]);
+    assert_eq!(raw.format2_ikm().as_slice(), [1, 2, 3]);
+    // Raw keys beside a secret replace format 1's keys; format 2 still takes the secret.
+    let mixed = KeyMaterial {
+      secret: Some(Zeroizing::new(b"s".to_vec())),
+      ..raw
     };
+    assert_eq!(mixed.format2_ikm().as_slice(), b"s");
+  }
+
+  #[test]
+  fn debug_output_hides_key_bytes() {
+    let keys = KeyMaterial::from_raw(vec![0xAB; 32], vec![0xCD; 32]);
     let shown = format!("{keys:?}");
     assert!(shown.contains("<32 bytes>"));
     assert!(!shown.contains("171") && !shown.to_lowercase().contains("ab"));
+    let keys = derive_keys(&[0xEF; 40]).with_id("2026-12");
+    let shown = format!("{keys:?}");
+    assert!(shown.contains("<40 bytes>") && shown.contains("2026-12"));
+    assert!(!shown.contains("239") && !shown.to_lowercase().contains("ef"));
   }
 
   #[test]
   fn wrong_encryption_key_length_names_the_sizes() {
-    let keys = KeyMaterial {
-      encryption: Zeroizing::new(vec![1; 31]),
-      signature: Zeroizing::new(vec![2; 32]),
-    };
+    let keys = KeyMaterial::from_raw(vec![1; 31], vec![2; 32]);
     let err = PreparedKey::new(
       &keys,
       0,

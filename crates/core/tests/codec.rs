@@ -4,8 +4,8 @@
 mod common;
 
 use client_sessions_core::{
-  derive_keys, Codec, CodecConfig, ConfigError, DecodeStatus, EncodeError, EncryptionAlgorithm,
-  InvalidReason, SignatureAlgorithm, MAX_COOKIE_VALUE_LEN, MAX_TIMESTAMP,
+  derive_keys, Codec, CodecConfig, ConfigError, CookieFormat, DecodeStatus, EncodeError,
+  EncryptionAlgorithm, InvalidReason, SignatureAlgorithm, MAX_COOKIE_VALUE_LEN, MAX_TIMESTAMP,
 };
 use common::*;
 
@@ -62,8 +62,12 @@ fn ciphertext_length_follows_pkcs7_and_ivs_differ() {
 fn injected_iv_gives_the_same_bytes_every_time() {
   let codec = secret_codec("s", &["secret"]);
   let iv = [7u8; 16];
-  let a = codec.encode_with_iv(JSON, T0, DAY, &iv).unwrap();
-  assert_eq!(a, codec.encode_with_iv(JSON, T0, DAY, &iv).unwrap());
+  let a = codec.encode_with_iv(JSON, T0, DAY, &iv, T0, 1).unwrap();
+  assert_eq!(
+    a,
+    codec.encode_with_iv(JSON, T0, DAY, &iv, 0, 1).unwrap(),
+    "format 1 ignores issuedAt"
+  );
   assert!(a.starts_with("BwcHBwcHBwcHBwcHBwcHBw."));
 }
 
@@ -105,6 +109,8 @@ fn refresh_window_is_the_last_active_duration() {
     signature: SignatureAlgorithm::Sha256,
     keys: vec![derive_keys(b"secret")],
     active_duration: 0,
+    format: CookieFormat::V1,
+    absolute_duration: 0,
   })
   .unwrap();
   assert!(
@@ -277,11 +283,12 @@ fn malformed_inputs_are_values_not_panics() {
     codec.decode(huge.as_bytes(), T0).reason,
     Some(InvalidReason::TooLarge)
   );
-  // The limit itself is looked at (and is malformed here, not too large).
+  // The limit itself is looked at (and is not too large): without a `.` it is read as format 2,
+  // whose version byte (0 here) is unknown.
   let at_limit = "A".repeat(MAX_COOKIE_VALUE_LEN);
   assert_eq!(
     codec.decode(at_limit.as_bytes(), T0).reason,
-    Some(InvalidReason::Malformed)
+    Some(InvalidReason::UnknownFormat)
   );
   for bad in [
     &b""[..],
@@ -378,6 +385,9 @@ fn the_codec_names_its_cookie_and_its_statuses_as_the_binding_reports_them() {
     (InvalidReason::BadPadding, "bad-padding"),
     (InvalidReason::WrongName, "wrong-name"),
     (InvalidReason::NotUtf8, "not-utf8"),
+    (InvalidReason::UnknownFormat, "unknown-format"),
+    (InvalidReason::UnknownKey, "unknown-key"),
+    (InvalidReason::MissingChunk, "missing-chunk"),
   ];
   for (reason, text) in reasons {
     assert_eq!(reason.as_str(), text);
@@ -392,6 +402,8 @@ fn configuration_errors_say_what_to_change() {
     signature: SignatureAlgorithm::Sha256,
     keys,
     active_duration: 0,
+    format: CookieFormat::V1,
+    absolute_duration: 0,
   };
   assert_eq!(
     Codec::new(config("", vec![derive_keys(b"x")])).unwrap_err(),

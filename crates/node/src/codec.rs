@@ -2,7 +2,8 @@
 //! native call per cookie for each operation.
 
 use client_sessions_core::{
-  derive_keys, Codec, CodecConfig, EncryptionAlgorithm, KeyMaterial, SignatureAlgorithm,
+  derive_keys, Codec, CodecConfig, CookieFormat, EncryptionAlgorithm, KeyMaterial,
+  SignatureAlgorithm, MAX_CHUNKS,
 };
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
@@ -11,12 +12,14 @@ use zeroize::Zeroizing;
 use crate::convert::{coded, millis, now_millis, CodedError};
 use crate::packed::pack;
 
-/// One key set: a `secret` to derive both keys from, or both raw keys.
+/// One key set: a `secret` to derive both keys from, or both raw keys; and format 2's key id
+/// name, when it has one.
 #[napi(object, object_to_js = false)]
 pub struct KeySetInput {
   pub secret: Option<Buffer>,
   pub encryption_key: Option<Buffer>,
   pub signature_key: Option<Buffer>,
+  pub id: Option<String>,
 }
 
 #[napi(object, object_to_js = false)]
@@ -28,6 +31,10 @@ pub struct NativeCodecOptions {
   pub keys: Vec<KeySetInput>,
   /// Milliseconds before expiry within which a valid cookie is reported as `refresh`.
   pub active_duration: f64,
+  /// The format `encode` writes, 1 (the default) or 2; both are always read.
+  pub format: Option<u32>,
+  /// Format 2's absolute lifetime from `issuedAt`, in milliseconds; 0 (the default) for none.
+  pub absolute_duration: Option<f64>,
 }
 
 #[napi]
@@ -44,6 +51,13 @@ impl NativeCodec {
       EncryptionAlgorithm::parse(&options.encryption_algorithm).map_err(config_error)?;
     let signature =
       SignatureAlgorithm::parse(&options.signature_algorithm).map_err(config_error)?;
+    let format_number = options.format.unwrap_or(1);
+    let format = CookieFormat::from_number(format_number).ok_or_else(|| {
+      coded(
+        "ERR_CLIENT_SESSIONS_OPTIONS",
+        format!("format must be 1 or 2, got {format_number}"),
+      )
+    })?;
     let keys = options
       .keys
       .iter()
@@ -56,25 +70,39 @@ impl NativeCodec {
       signature,
       keys,
       active_duration: millis(options.active_duration, "activeDuration")?,
+      format,
+      absolute_duration: millis(options.absolute_duration.unwrap_or(0.0), "absoluteDuration")?,
     })
     .map_err(config_error)?;
     Ok(Self { inner })
   }
 
-  /// `json` encrypted and signed with the first key set into a cookie value.
+  /// `json` sealed with the first key set into a cookie value of the codec's format. Format 2
+  /// also seals `issuedAt` and the number of cookies the value is split across (`chunks`, 1 to
+  /// 4); format 1 ignores `issuedAt` and takes `chunks` 1 only.
   #[napi]
-  pub fn encode(&self, json: String, created_at: f64, duration: f64) -> Result<String, CodedError> {
+  pub fn encode(
+    &self,
+    json: String,
+    created_at: f64,
+    duration: f64,
+    issued_at: f64,
+    chunks: f64,
+  ) -> Result<String, CodedError> {
     self
       .inner
-      .encode(
+      .encode_issued(
         &json,
         millis(created_at, "createdAt")?,
         millis(duration, "duration")?,
+        millis(issued_at, "issuedAt")?,
+        chunk_count(chunks)?,
       )
       .map_err(|e| coded(e.code(), e))
   }
 
-  /// Like `encode` with a chosen IV; for tests that compare encoders byte for byte only.
+  /// Like `encode` with a chosen IV (format 1, 16 bytes) or nonce (format 2, 24 bytes); for
+  /// tests that compare encoders byte for byte only.
   #[napi]
   pub fn encode_with_iv(
     &self,
@@ -82,10 +110,9 @@ impl NativeCodec {
     created_at: f64,
     duration: f64,
     iv: &[u8],
+    issued_at: f64,
+    chunks: f64,
   ) -> Result<String, CodedError> {
-    let iv: &[u8; 16] = iv
-      .try_into()
-      .map_err(|_| coded("ERR_CLIENT_SESSIONS_IV", "iv must be exactly 16 bytes"))?;
     self
       .inner
       .encode_with_iv(
@@ -93,6 +120,8 @@ impl NativeCodec {
         millis(created_at, "createdAt")?,
         millis(duration, "duration")?,
         iv,
+        millis(issued_at, "issuedAt")?,
+        chunk_count(chunks)?,
       )
       .map_err(|e| coded(e.code(), e))
   }
@@ -143,6 +172,19 @@ impl NativeCodec {
   }
 }
 
+/// `chunks` as the codec takes it: a whole number from 1 to 4 (the codec then refuses more
+/// than 1 for format 1).
+fn chunk_count(chunks: f64) -> Result<u8, CodedError> {
+  if chunks.fract() == 0.0 && (1.0..=f64::from(MAX_CHUNKS)).contains(&chunks) {
+    Ok(chunks as u8)
+  } else {
+    Err(coded(
+      "ERR_CLIENT_SESSIONS_ARGUMENT",
+      "chunks must be a whole number from 1 to 4",
+    ))
+  }
+}
+
 fn key_material(set: &KeySetInput, index: usize) -> Result<KeyMaterial, CodedError> {
   // The TypeScript layer refuses empty key material with a fuller message; this is the last
   // line: keys derived from an empty secret can be computed by anyone.
@@ -166,6 +208,9 @@ fn key_material(set: &KeySetInput, index: usize) -> Result<KeyMaterial, CodedErr
     (Some(encryption), Some(signature)) => Ok(KeyMaterial {
       encryption,
       signature,
+      // Format 2 derives its key from the secret whenever there is one (SECURITY.md, "Keys").
+      secret: derived.and_then(|d| d.secret),
+      id: set.id.clone(),
     }),
     _ => Err(coded(
       "ERR_CLIENT_SESSIONS_NO_KEYS",
