@@ -129,7 +129,15 @@ function sourcesToScan(): Array<[string, 'ts' | 'rust']> {
     readdirSync(join(ROOT, dir))
       .filter((f) => f.endsWith('.rs'))
       .map((f): [string, 'rust'] => [`${dir}/${f}`, 'rust']);
-  return [[JS_BACKEND, 'ts'], ['src/backend/native.ts', 'ts'], ['src/util.ts', 'ts'], ...rust('crates/core/src'), ...rust('crates/node/src')];
+  return [
+    [JS_BACKEND, 'ts'],
+    ['src/backend/xchacha20.ts', 'ts'],
+    ['src/backend/chacha20-poly1305.ts', 'ts'],
+    ['src/backend/native.ts', 'ts'],
+    ['src/util.ts', 'ts'],
+    ...rust('crates/core/src'),
+    ...rust('crates/node/src'),
+  ];
 }
 
 describe(`MACs are compared in constant time, read from the source (${BACKEND})`, () => {

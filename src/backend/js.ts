@@ -1,14 +1,19 @@
 // The pure node:crypto codec: what runs where no native binary loads. Byte-for-byte the same
-// format and the same decisions as the Rust core, and as fast as node:crypto allows: keys are
-// derived and imported once, IVs come from a pooled CSPRNG buffer, and the checks that need no
-// crypto run first.
+// formats and the same decisions as the Rust core, and as fast as node:crypto allows: keys are
+// derived and imported once, IVs and nonces come from a pooled CSPRNG buffer, and the checks
+// that need no crypto run first. Format 1 is client-sessions' AES-CBC and HMAC; format 2
+// (SECURITY.md) is XChaCha20-Poly1305, with HChaCha20 in xchacha20.ts and node:crypto's
+// chacha20-poly1305, or where node:crypto lacks it (Bun) the plain TypeScript one in
+// chacha20-poly1305.ts (xchacha20.ts chooses, once per process).
 
 import {
   createCipheriv,
   createDecipheriv,
   createHmac,
+  createHash,
   createSecretKey,
   getCiphers,
+  hkdfSync,
   randomFillSync,
   timingSafeEqual,
   type Cipher,
@@ -23,6 +28,7 @@ import {
   SIGNATURE_ALGORITHMS,
 } from '../algorithms';
 import {
+  MAX_CHUNKS,
   MAX_COOKIE_VALUE_LENGTH,
   MAX_HEADER_CANDIDATES,
   absentResult,
@@ -32,8 +38,21 @@ import {
   type TestableCodec,
 } from '../codec';
 import type { ResolvedCodecOptions, ResolvedKeySet } from '../options';
+import { codedError } from '../errors';
 import { base64urlDecodedLength, isPossibleBase64Length } from './base64url';
-import { checkBytes, checkIv, checkJson, checkKeyIndex, checkMillis, checkNow, parseCanonicalDecimal } from './checks';
+import {
+  checkBytes,
+  checkChunks,
+  checkIv,
+  checkJson,
+  checkKeyIndex,
+  checkMillis,
+  checkNonce,
+  checkNow,
+  checkSealedTimes,
+  parseCanonicalDecimal,
+} from './checks';
+import { POLY1305_TAG_LENGTH, XCHACHA20_NONCE_LENGTH, keyWords, xchachaOpen, xchachaSealInPlace } from './xchacha20';
 
 interface JsKeySet {
   encryptionKey: KeyObject;
@@ -49,6 +68,31 @@ interface JsKeySet {
   blockEncryptor: Cipher | undefined;
 }
 
+/** A key set's format 2 keys (SECURITY.md, "Keys"). */
+interface Format2Key {
+  /** K, as the eight little-endian words HChaCha20 takes. */
+  key: Uint32Array;
+  /** The 4-byte key id, as a big-endian number. */
+  id: number;
+}
+
+const FORMAT2_VERSION = 0x02;
+const FORMAT2_KEY_INFO = 'client-sessions-native format 2 encryption key';
+const FORMAT2_KEY_ID_INFO = 'client-sessions-native format 2 key id';
+const FORMAT2_NAMED_KEY_ID_PREFIX = 'client-sessions-native format 2 key id:';
+/** Version, chunk count, key id: the clear header, also the start of the associated data. */
+const FORMAT2_HEADER_LENGTH = 6;
+/** Where the sealed part starts: after the header and the 24-byte nonce. */
+const FORMAT2_SEALED_START = FORMAT2_HEADER_LENGTH + XCHACHA20_NONCE_LENGTH;
+/** issuedAt and expiresAt, two u64s, before the JSON in the plaintext. */
+const FORMAT2_TIMES_LENGTH = 16;
+/** The shortest value: empty JSON. */
+const FORMAT2_MIN_LENGTH = FORMAT2_SEALED_START + FORMAT2_TIMES_LENGTH + POLY1305_TAG_LENGTH;
+const TWO_TO_THE_32 = 2 ** 32;
+/** The largest high word of a u64 that is at most 2^53-1. */
+const MAX_HIGH_WORD = 0x1fffff;
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
+
 const IV_LENGTH = 16;
 const IV_TEXT_LENGTH = 22;
 const DOT = 0x2e;
@@ -58,20 +102,21 @@ function hasForeignBase64Character(value: string): boolean {
   return value.includes('+') || value.includes('/') || value.includes('=');
 }
 
-// IVs are cut from a pool filled by the OS CSPRNG, so most cookies cost no randomness call.
+// IVs and nonces are cut from a pool filled by the OS CSPRNG, so most cookies cost no randomness
+// call. Every byte is handed out once: the pool is refilled when what is left is too short.
 const ivPool = Buffer.alloc(IV_LENGTH * 256);
 let ivPoolOffset = ivPool.length;
 
-function nextIv(): Buffer {
-  if (ivPoolOffset === ivPool.length) {
+function nextRandom(length: number): Buffer {
+  if (ivPoolOffset + length > ivPool.length) {
     randomFillSync(ivPool);
     ivPoolOffset = 0;
   }
   // A copy: the pool is refilled in place later, and the caller may keep what it gets.
-  const iv = Buffer.from(ivPool.subarray(ivPoolOffset, ivPoolOffset + IV_LENGTH));
-  ivPool.fill(0, ivPoolOffset, ivPoolOffset + IV_LENGTH);
-  ivPoolOffset += IV_LENGTH;
-  return iv;
+  const bytes = Buffer.from(ivPool.subarray(ivPoolOffset, ivPoolOffset + length));
+  ivPool.fill(0, ivPoolOffset, ivPoolOffset + length);
+  ivPoolOffset += length;
+  return bytes;
 }
 
 // Fatal, so invalid UTF-8 is refused exactly as Rust's String::from_utf8 refuses it; ignoreBOM
@@ -90,7 +135,19 @@ export class JsCodec implements TestableCodec {
   readonly #tagLength: number;
   readonly #tagTextLength: number;
   readonly #activeDuration: number;
+  /** Format 2's absolute lifetime from issuedAt, applied to format 1 cookies too; 0 for none. */
+  readonly #absoluteDuration: number;
   readonly #keys: JsKeySet[];
+  readonly #format2Keys: Format2Key[];
+  /** Format 2: key id → index of the key set it names (the first, where format 1 tolerates a clash). */
+  readonly #keyIds: Map<number, number>;
+  /**
+   * Format 2's associated data, `B[0..6] ‖ cookieName`: the name is written once, the six header
+   * bytes before each use (everything here is synchronous, and setAAD copies what it is given).
+   */
+  readonly #associatedData: Buffer;
+  /** The cookie's name, then the names of its chunk cookies: `name.1` to `name.3`. */
+  readonly #chunkNames: readonly string[];
 
   constructor(options: ResolvedCodecOptions) {
     this.cookieName = options.cookieName;
@@ -104,15 +161,65 @@ export class JsCodec implements TestableCodec {
     this.#activeDuration = options.activeDuration;
     const blockCipher = ENCRYPTION_ALGORITHMS[options.encryptionAlgorithm].blockCipher;
     this.#nativeCbc = getCiphers().includes(this.#cipher);
+    this.#absoluteDuration = options.absoluteDuration;
+    // Format 2's keys first: importKeySet wipes the raw keys once they are KeyObjects.
+    this.#format2Keys = options.keys.map(deriveFormat2Key);
     this.#keys = options.keys.map((set) => importKeySet(set, blockCipher, !this.#nativeCbc));
+    this.#keyIds = new Map();
+    this.#format2Keys.forEach(({ id }, index) => {
+      const earlier = this.#keyIds.get(id);
+      if (earlier === undefined) this.#keyIds.set(id, index);
+      else if (options.format === 2) {
+        throw codedError(
+          'ERR_CLIENT_SESSIONS_KEY_ID',
+          `keys[${earlier}] and keys[${index}] have the same key id: give one of them an id (format 2 picks the key by it)`,
+        );
+      }
+    });
+    const name = Buffer.from(options.cookieName, 'utf8');
+    this.#associatedData = Buffer.alloc(FORMAT2_HEADER_LENGTH + name.length);
+    name.copy(this.#associatedData, FORMAT2_HEADER_LENGTH);
+    this.#chunkNames = Array.from({ length: MAX_CHUNKS }, (_, index) => (index === 0 ? options.cookieName : `${options.cookieName}.${index}`));
   }
 
-  encode(json: string, createdAt: number, duration: number): string {
-    return this.#encode(json, createdAt, duration, nextIv());
+  encode(json: string, createdAt: number, duration: number, issuedAt?: number, chunks?: number): string {
+    if (this.format === 2) return this.#seal(json, createdAt, duration, issuedAt, chunks, nextRandom(XCHACHA20_NONCE_LENGTH));
+    checkChunks(chunks, 1);
+    return this.#encode(json, createdAt, duration, nextRandom(IV_LENGTH));
   }
 
-  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array): string {
+  encodeWithIv(json: string, createdAt: number, duration: number, iv: Uint8Array, issuedAt?: number, chunks?: number): string {
+    if (this.format === 2) return this.#seal(json, createdAt, duration, issuedAt, chunks, checkNonce(iv));
+    checkChunks(chunks, 1);
     return this.#encode(json, createdAt, duration, Buffer.from(checkIv(iv)));
+  }
+
+  /**
+   * Format 2: `B = [0x02][n][key id][nonce][XChaCha20-Poly1305(P)]` in one buffer, the plaintext
+   * `issuedAt ‖ expiresAt ‖ JSON` written in place and sealed there, then base64url.
+   */
+  #seal(json: string, createdAt: number, duration: number, issuedAt: number | undefined, chunks: number | undefined, nonce: Uint8Array): string {
+    checkMillis(createdAt, 'createdAt');
+    checkMillis(duration, 'duration');
+    const times = checkSealedTimes(createdAt, duration, issuedAt);
+    const count = checkChunks(chunks, 2);
+    checkJson(json);
+    const key = this.#format2Keys[0]!;
+    const plaintextStart = FORMAT2_SEALED_START;
+    const jsonStart = plaintextStart + FORMAT2_TIMES_LENGTH;
+    const sealedEnd = jsonStart + Buffer.byteLength(json, 'utf8');
+    const bytes = Buffer.allocUnsafe(sealedEnd + POLY1305_TAG_LENGTH);
+    bytes[0] = FORMAT2_VERSION;
+    bytes[1] = count;
+    bytes.writeUInt32BE(key.id, 2);
+    bytes.set(nonce, FORMAT2_HEADER_LENGTH);
+    writeU64(bytes, plaintextStart, times.issuedAt);
+    writeU64(bytes, plaintextStart + 8, times.expiresAt);
+    bytes.write(json, jsonStart, 'utf8');
+    const associatedData = this.#associatedData;
+    bytes.copy(associatedData, 0, 0, FORMAT2_HEADER_LENGTH);
+    xchachaSealInPlace(key.key, bytes, FORMAT2_HEADER_LENGTH, associatedData, bytes, plaintextStart, sealedEnd);
+    return bytes.toString('base64url');
   }
 
   #encode(json: string, createdAt: number, duration: number, iv: Buffer): string {
@@ -161,17 +268,51 @@ export class JsCodec implements TestableCodec {
     // Most requests carry no session cookie, or carry it among others: skip the scan when the
     // name does not occur at all.
     if (typeof header !== 'string' || !header.includes(this.cookieName)) return absentResult();
+    // One pass over the header: the (first 8) values of the name, the first value of each chunk
+    // cookie `name.1` to `name.3`, and which of those the header carries at all.
+    const candidates: string[] = [];
+    const chunks: Array<string | undefined> = [];
+    let chunkCookies = 0;
+    for (const [index, value] of namedCookieValues(header, this.#chunkNames)) {
+      if (index === 0) {
+        if (candidates.length < MAX_HEADER_CANDIDATES) candidates.push(value);
+      } else if (chunks[index] === undefined) {
+        chunks[index] = value;
+        chunkCookies |= 1 << (index - 1);
+      }
+    }
     // As in the Rust core: the first valid cookie of the name, else the first authentic
     // (expired) one, else the first result.
     let fallback: DecodeResult | undefined;
-    let tried = 0;
-    for (const value of cookieValues(header, this.cookieName)) {
-      const decoded = this.#decode(value, nowMillis);
+    for (const value of candidates) {
+      const decoded = this.#decodeJoined(value, chunks, nowMillis);
+      decoded.chunkCookies = chunkCookies;
       if (decoded.status === 'valid') return decoded;
       if (fallback === undefined || (fallback.status !== 'expired' && decoded.status === 'expired')) fallback = decoded;
-      if (++tried === MAX_HEADER_CANDIDATES) break;
     }
-    return fallback ?? absentResult();
+    const result = fallback ?? absentResult();
+    result.chunkCookies = chunkCookies;
+    return result;
+  }
+
+  /**
+   * A value of the cookie's name, with the chunks it says it has appended (SECURITY.md,
+   * "Chunking"): a value without '.' whose first four characters decode to a count `n` (B[1])
+   * from 2 to 4 is joined with `name.1` ... `name.(n-1)`, then the whole is decoded once, as
+   * format 2 whatever the pieces hold (a '.' in a chunk makes it malformed). The count is not
+   * trusted: it is under the tag, so a changed one fails there. Anything else is decoded as it is.
+   */
+  #decodeJoined(value: string, chunks: ReadonlyArray<string | undefined>, now: number): DecodeResult {
+    const count = format2ChunkCount(value);
+    if (count <= 1) return this.#decode(value, now);
+    let joined = value;
+    for (let index = 1; index < count; index++) {
+      const chunk = chunks[index];
+      if (chunk === undefined) return invalid('missing-chunk');
+      joined += chunk;
+    }
+    const refused = refuseBySize(joined);
+    return refused ?? this.#open(joined, now);
   }
 
   computeMac(keyIndex: number, iv: Uint8Array, ciphertext: Uint8Array, createdAt: string, duration: string): Buffer {
@@ -183,12 +324,10 @@ export class JsCodec implements TestableCodec {
   // set, expiry, and only then decryption of what was authenticated.
   #decode(value: string, now: number): DecodeResult {
     if (typeof value !== 'string') return invalid('malformed');
-    // Sizes are UTF-8 bytes, as the Rust core sees them. A cookie is ASCII, so a byte count
-    // different from the length means a character Buffer's decoders would quietly narrow.
-    if (value.length > MAX_COOKIE_VALUE_LENGTH) return invalid('too-large');
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > MAX_COOKIE_VALUE_LENGTH) return invalid('too-large');
-    if (bytes !== value.length) return invalid('malformed');
+    const refused = refuseBySize(value);
+    if (refused !== undefined) return refused;
+    // A format 2 value has no '.', a format 1 value has four.
+    if (!value.includes('.')) return this.#open(value, now);
     // The iv and tag have fixed lengths, so their separators sit at known places; the two
     // numbers are found by searching back from the tag. A stray '.' elsewhere fails the
     // base64url checks below. (The same approach as the Rust core's wire::parse.)
@@ -245,8 +384,9 @@ export class JsCodec implements TestableCodec {
     }
     if (keyIndex < 0) return invalid('bad-mac');
 
+    // A format 1 cookie's issuedAt is its createdAt, also for absoluteDuration.
     const expiresAt = createdAt + duration;
-    if (expiresAt < now) {
+    if (this.#isExpired(createdAt, expiresAt, now)) {
       return { status: 'expired', createdAt, duration, issuedAt: createdAt, format: 1, keyIndex, chunkCookies: 0, refresh: false };
     }
 
@@ -271,7 +411,71 @@ export class JsCodec implements TestableCodec {
       format: 1,
       keyIndex,
       chunkCookies: 0,
-      refresh: expiresAt - now < this.#activeDuration,
+      refresh: this.#needsRefresh(createdAt, expiresAt, now),
+    };
+  }
+
+  /** Past its expiry, or past its absolute lifetime from issuedAt (with absoluteDuration). */
+  #isExpired(issuedAt: number, expiresAt: number, now: number): boolean {
+    return expiresAt < now || (this.#absoluteDuration > 0 && issuedAt + this.#absoluteDuration < now);
+  }
+
+  /**
+   * Less than activeDuration left: the middleware extends it, unless it already runs to the end
+   * of its absolute lifetime (it would not be extended, only rewritten, on every request).
+   */
+  #needsRefresh(issuedAt: number, expiresAt: number, now: number): boolean {
+    if (this.#absoluteDuration > 0 && expiresAt >= issuedAt + this.#absoluteDuration) return false;
+    return expiresAt - now < this.#activeDuration;
+  }
+
+  /**
+   * Format 2 (SECURITY.md, "Reading"), in its order: strict base64url of at least 62 bytes, the
+   * version and chunk count, the key named by the key id (only that one is tried), the AEAD tag
+   * (checked in constant time before any plaintext is used), expiry, UTF-8. `value` is ASCII and
+   * at most 16 KiB (#decode checked).
+   */
+  #open(value: string, now: number): DecodeResult {
+    const length = value.length;
+    if (!isPossibleBase64Length(length) || !BASE64URL_TEXT.test(value) || !hasCanonicalEnd(value)) return invalid('malformed');
+    const size = base64urlDecodedLength(length);
+    if (size < FORMAT2_MIN_LENGTH) return invalid('malformed');
+    const bytes = Buffer.allocUnsafe(size);
+    if (bytes.write(value, 0, size, 'base64url') !== size) return invalid('malformed');
+    if (bytes[0] !== FORMAT2_VERSION) return invalid('unknown-format');
+    const count = bytes[1]!;
+    if (count < 1 || count > MAX_CHUNKS) return invalid('malformed');
+    const keyIndex = this.#keyIds.get(bytes.readUInt32BE(2));
+    if (keyIndex === undefined) return invalid('unknown-key');
+    const associatedData = this.#associatedData;
+    bytes.copy(associatedData, 0, 0, FORMAT2_HEADER_LENGTH);
+    const plaintext = xchachaOpen(this.#format2Keys[keyIndex]!.key, bytes, FORMAT2_HEADER_LENGTH, associatedData, bytes.subarray(FORMAT2_SEALED_START));
+    if (plaintext === undefined) return invalid('bad-mac');
+    const issuedAt = readU64(plaintext, 0);
+    const expiresAt = readU64(plaintext, 8);
+    // Authentic, but not times this package writes (each at most 2^53-1, issuedAt <= expiresAt).
+    if (issuedAt < 0 || expiresAt < 0 || issuedAt > expiresAt) return invalid('malformed');
+    const duration = expiresAt - issuedAt;
+    if (this.#isExpired(issuedAt, expiresAt, now)) {
+      plaintext.fill(0);
+      return { status: 'expired', createdAt: issuedAt, duration, issuedAt, format: 2, keyIndex, chunkCookies: 0, refresh: false };
+    }
+    let json: string;
+    try {
+      json = utf8.decode(plaintext.subarray(FORMAT2_TIMES_LENGTH));
+    } catch {
+      return invalid('not-utf8');
+    }
+    return {
+      status: 'valid',
+      json,
+      createdAt: issuedAt,
+      duration,
+      issuedAt,
+      format: 2,
+      keyIndex,
+      chunkCookies: 0,
+      refresh: this.#needsRefresh(issuedAt, expiresAt, now),
     };
   }
 
@@ -283,6 +487,76 @@ export class JsCodec implements TestableCodec {
       .update('.' + createdAt + '.' + duration)
       .digest();
   }
+}
+
+/**
+ * Format 2's keys from a key set (SECURITY.md, "Keys"): IKM is the secret, else the two raw keys
+ * one after the other; K = HKDF-SHA256(empty salt, IKM, "... encryption key", 32); the key id is
+ * SHA-256 of the named-id label and the id, or HKDF-SHA256(empty salt, IKM, "... key id", 4).
+ */
+function deriveFormat2Key(set: ResolvedKeySet): Format2Key {
+  const ikm = set.secret ?? Buffer.concat([set.encryptionKey!, set.signatureKey!]);
+  const key = Buffer.from(hkdfSync('sha256', ikm, EMPTY, FORMAT2_KEY_INFO, 32));
+  const id =
+    set.id === undefined
+      ? Buffer.from(hkdfSync('sha256', ikm, EMPTY, FORMAT2_KEY_ID_INFO, 4))
+      : createHash('sha256').update(FORMAT2_NAMED_KEY_ID_PREFIX + set.id, 'utf8').digest();
+  const derived = { key: keyWords(key), id: id.readUInt32BE(0) };
+  key.fill(0);
+  if (set.secret === undefined) ikm.fill(0);
+  return derived;
+}
+
+function writeU64(bytes: Buffer, at: number, value: number): void {
+  bytes.writeUInt32BE(Math.floor(value / TWO_TO_THE_32), at);
+  bytes.writeUInt32BE(value >>> 0, at + 4);
+}
+
+/** A u64, big-endian, or -1 above 2^53-1 (not a timestamp this package writes). */
+function readU64(bytes: Buffer, at: number): number {
+  const high = bytes.readUInt32BE(at);
+  return high > MAX_HIGH_WORD ? -1 : high * TWO_TO_THE_32 + bytes.readUInt32BE(at + 4);
+}
+
+/** The value of a base64url character (the caller has checked it is one). */
+function base64urlValue(code: number): number {
+  if (code >= 97) return code - 71; // a-z: 26..51
+  if (code === 95) return 63; // '_'
+  if (code >= 65) return code - 65; // A-Z: 0..25
+  if (code >= 48) return code + 4; // 0-9: 52..61
+  return 62; // '-'
+}
+
+/** Canonical base64url: the unused low bits of the last character are zero. */
+function hasCanonicalEnd(text: string): boolean {
+  const unusedBits = text.length % 4 === 2 ? 0x0f : text.length % 4 === 3 ? 0x03 : 0;
+  return unusedBits === 0 || (base64urlValue(text.charCodeAt(text.length - 1)) & unusedBits) === 0;
+}
+
+/**
+ * Sizes are UTF-8 bytes, as the Rust core sees them: over 16 KiB is too large. A cookie is
+ * ASCII, so a byte count different from the length means a character Buffer's decoders would
+ * quietly narrow: malformed. Undefined for a value that passes.
+ */
+function refuseBySize(value: string): DecodeResult | undefined {
+  if (value.length > MAX_COOKIE_VALUE_LENGTH) return invalid('too-large');
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_COOKIE_VALUE_LENGTH) return invalid('too-large');
+  if (bytes !== value.length) return invalid('malformed');
+  return undefined;
+}
+
+/**
+ * The chunk count B[1] of a format 2 value, from its first four characters (three bytes:
+ * version, count, a key id byte): 2 to 4 for a value that says it was split, else 1 (not split,
+ * a format 1 value, or not a cookie at all, which decoding then refuses on its own).
+ */
+function format2ChunkCount(value: string): number {
+  if (value.length < 4 || value.length > MAX_COOKIE_VALUE_LENGTH || value.includes('.')) return 1;
+  const head = value.slice(0, 4);
+  if (!BASE64URL_TEXT.test(head)) return 1;
+  const count = ((base64urlValue(head.charCodeAt(1)) & 0x0f) << 4) | (base64urlValue(head.charCodeAt(2)) >> 2);
+  return count >= 2 && count <= MAX_CHUNKS ? count : 1;
 }
 
 function importKeySet(set: ResolvedKeySet, blockCipher: string, withBlockEncryptor: boolean): JsKeySet {
@@ -348,6 +622,14 @@ function invalid(reason: InvalidReason): DecodeResult {
  * The same rules as the Rust core's header scanner.
  */
 export function* cookieValues(header: string, name: string): Generator<string> {
+  for (const [, value] of namedCookieValues(header, [name])) yield value;
+}
+
+/**
+ * The values of every cookie whose name is one of `names`, in order, each with the index of its
+ * name: one linear pass, however many names are looked for (a few: the cookie and its chunks).
+ */
+export function* namedCookieValues(header: string, names: readonly string[]): Generator<[number, string]> {
   let start = 0;
   // The next '=' at or after `start`, kept across pairs: searching afresh from every pair ran
   // past pairs without one to the end of the header, which made a header of ';'s quadratic.
@@ -359,12 +641,13 @@ export function* cookieValues(header: string, name: string): Generator<string> {
       eq = header.indexOf('=', start);
       if (eq < 0) eq = header.length;
     }
-    if (eq < end && trim(header, start, eq) === name) {
+    const index = eq < end ? names.indexOf(trim(header, start, eq)) : -1;
+    if (index >= 0) {
       let value = trim(header, eq + 1, end);
       if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) {
         value = value.slice(1, -1);
       }
-      yield value;
+      yield [index, value];
     }
     start = end + 1;
   }
