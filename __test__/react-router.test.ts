@@ -640,6 +640,27 @@ describe.each(VERSIONS.map((v) => [`${v.label} (${v.version}, ${BACKEND})`, v] a
       expect(await s.destroySession(await s.getSession())).toBe(expressDeletion);
     });
   });
+
+  describe('format 2', () => {
+    const options = { cookieName: 'session', secret: SECRET, format: 2 as const, absoluteDuration: HOUR };
+    const format2 = codecOn(options);
+
+    it("commits format 2 cookies, migrates client-sessions' own, and keeps the absolute limit", async () => {
+      fakeClock(T0);
+      const s = storageOn(options);
+      const old = load('client-sessions').util.encode({ cookieName: 'session', secret: SECRET }, { user: 'ada' }, DAY, T0 - 10 * MIN);
+      const session = await s.getSession(`session=${old}`);
+      expect(session.get('user')).toBe('ada');
+      const line = await s.commitSession(session);
+      const value = valueOf(line);
+      expect(value).not.toContain('.');
+      // The old cookie's creation is the session's issue time; the hour counts from it.
+      expect(format2.decode(value)).toMatchObject({ status: 'valid', format: 2, issuedAt: T0 - 10 * MIN, json: '{"user":"ada"}' });
+      expect(Date.parse(attributesOf(line).expires as string)).toBe(T0 + 50 * MIN);
+      vi.setSystemTime(T0 + 51 * MIN);
+      expect((await s.getSession(pairOf(line))).data).toEqual({});
+    });
+  });
 });
 
 describe(`createSessionStorage (${BACKEND})`, () => {

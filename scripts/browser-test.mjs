@@ -4,6 +4,8 @@
 // (login CSRF). The protected app must answer 403 and leave the visitor logged in as ada; the same
 // attack on the app built without crossOriginProtection must log the visitor in as mallory, which
 // shows the attack is real and this test can fail. Then logout, and the cart surviving a new tab.
+// Last, format 2's chunking in Chromium's own cookie jar: a session grown past one cookie, read
+// back after a reload, then shrunk, with the stale chunk dropped and the session kept.
 //
 // Chromium: $CHROMIUM_PATH, else chromium / chromium-browser / google-chrome on PATH. None found
 // is a skip (exit 0) unless BROWSER_TEST_REQUIRED=1 (CI, which installs it) makes it a failure.
@@ -86,6 +88,25 @@ const attacker = await listen((req, res) => {
   const target = new URL(req.url, 'http://localhost').searchParams.get('target') ?? '';
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.end(attackerPage(target));
+});
+// Format 2 with chunking: a session grown past one cookie, then shrunk (issue: Chromium must keep
+// every chunk, then drop the stale one when the server expires it).
+const sessions = load('../dist/index.js');
+const chunked = sessions({ cookieName: 'session', secret: process.env.SESSION_SECRET, format: 2, maxChunks: 3 });
+const chunkedApp = await listen((req, res) => {
+  // Chromium asks for a favicon now and then: it must not count as a visit.
+  if (req.url === '/favicon.ico') {
+    res.statusCode = 404;
+    res.end();
+    return;
+  }
+  chunked(req, res, () => {
+    const size = new URL(req.url, 'http://x').searchParams.get('size');
+    if (size !== null) req.session.blob = 'b'.repeat(Number(size));
+    req.session.visits = (req.session.visits ?? 0) + 1;
+    res.setHeader('Content-Type', 'text/plain');
+    res.end(`visits=${req.session.visits} blob=${req.session.blob?.length ?? 0}`);
+  });
 });
 const protectedApp = await listen(createApp());
 const unprotectedApp = await listen(createApp({ crossOriginProtection: false }));
@@ -197,12 +218,31 @@ try {
   await victimPage.goto(`${unprotectedBase}/`);
   check((await loggedInAs(victimPage)) === 'mallory', 'the visitor is now logged in as mallory: SameSite=Lax alone does not stop login CSRF', `page says ${await loggedInAs(victimPage)}`);
   await victim.close();
+
+  console.log('format 2, a session split across cookies (maxChunks: 3):');
+  const chunkBase = `http://127.0.0.1:${chunkedApp.port}`;
+  const chunkContext = await browser.createBrowserContext();
+  const chunkPage = await newPage(chunkContext);
+  const body = async () => text(chunkPage);
+  const names = (jar) => Object.keys(jar).sort().join(', ');
+  await chunkPage.goto(`${chunkBase}/?size=5000`);
+  let chunkJar = await cookies(chunkPage);
+  check(names(chunkJar) === 'session, session.1', 'a 5000-byte session is stored as two cookies', names(chunkJar));
+  check(Object.values(chunkJar).every((c) => c.value.length > 0 && !c.value.includes('.')), 'both are format 2 pieces (no dots)');
+  await chunkPage.reload();
+  check((await body()) === 'visits=2 blob=5000', 'after a reload, Chromium sent both back and the session was joined and read', await body());
+  await chunkPage.goto(`${chunkBase}/?size=10`);
+  chunkJar = await cookies(chunkPage);
+  check(names(chunkJar) === 'session', 'shrunk to one cookie, the stale session.1 was expired and Chromium dropped it', names(chunkJar));
+  await chunkPage.reload();
+  check((await body()) === 'visits=4 blob=10', 'and the session survived', await body());
+  await chunkContext.close();
 } catch (err) {
   failures++;
   console.log(`  FAIL  ${err?.stack ?? err}`);
 } finally {
   await browser.close().catch(() => {});
-  for (const { server } of [attacker, protectedApp, unprotectedApp]) {
+  for (const { server } of [attacker, protectedApp, unprotectedApp, chunkedApp]) {
     server.closeAllConnections();
     server.close();
   }
