@@ -6,22 +6,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { util } from '../src/index';
 import { loadNative } from '../src/backend/native';
 import { BACKEND, DAY, OTHER_BACKEND, SECRET, T0, codecOn } from './helpers/backend';
+import { thrownBy } from './helpers/thrown';
 
 const options = { cookieName: 'session', secret: SECRET };
 const mine = codecOn(options);
 const other = codecOn(options, OTHER_BACKEND);
 const expired = mine.encode('{"stale":true}', T0 - 2 * DAY, DAY);
-
-/** What calling `run` on a codec threw, as the comparable parts of the error. */
-function failure(run: () => unknown): { kind: string; code: unknown; message: string } | 'no throw' {
-  try {
-    run();
-  } catch (err) {
-    const e = err as Error & { code?: unknown };
-    return { kind: e.constructor.name, code: e.code, message: e.message };
-  }
-  return 'no throw';
-}
 
 describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
   const badNows: unknown[] = [null, '0', false, true, new Date(T0), {}, [], -1, Number.NaN, Infinity, 2 ** 53, 1n];
@@ -34,12 +24,12 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
         (c: typeof mine) => c.decodeFromHeader(undefined, now as number),
         (c: typeof mine) => c.decode(42 as unknown as string, now as number),
       ]) {
-        const a = failure(() => call(mine));
+        const a = thrownBy(() => call(mine));
         expect(a, String(now)).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
-        expect(failure(() => call(other)), String(now)).toEqual(a);
+        expect(thrownBy(() => call(other)), String(now)).toEqual(a);
       }
     }
-    expect(failure(() => mine.decode(expired, new Date() as unknown as number))).toMatchObject({
+    expect(thrownBy(() => mine.decode(expired, new Date() as unknown as number))).toMatchObject({
       message: 'client-sessions-native: now must be a number of milliseconds such as Date.now(), got a Date',
     });
   });
@@ -51,9 +41,9 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
         (c: typeof mine) => c.encode('{}', T0, bad as number),
         (c: typeof mine) => c.encodeWithIv('{}', bad as number, DAY, Buffer.alloc(16)),
       ]) {
-        const a = failure(() => call(mine));
+        const a = thrownBy(() => call(mine));
         expect(a, String(bad)).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
-        expect(failure(() => call(other)), String(bad)).toEqual(a);
+        expect(thrownBy(() => call(other)), String(bad)).toEqual(a);
       }
     }
   });
@@ -72,9 +62,9 @@ describe(`codec arguments (${BACKEND}, compared with ${OTHER_BACKEND})`, () => {
       (c: typeof mine) => c.encodeWithIv('{}', T0, DAY, 'x'.repeat(16) as unknown as Uint8Array),
       (c: typeof mine) => c.encode(undefined as unknown as string, T0, DAY),
     ]) {
-      const a = failure(() => call(mine));
+      const a = thrownBy(() => call(mine));
       expect(a).toMatchObject({ kind: 'TypeError', code: expect.stringMatching(/^ERR_CLIENT_SESSIONS_/) });
-      expect(failure(() => call(other))).toEqual(a);
+      expect(thrownBy(() => call(other))).toEqual(a);
     }
     expect(mine.computeMac(0, iv, ct, '1', '2').equals(other.computeMac(0, iv, ct, '1', '2'))).toBe(true);
   });

@@ -13,6 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CodecOptions, DecodeResult } from '../src/index';
 import { hchacha20, xchacha20poly1305Decrypt, xchacha20poly1305Encrypt } from '../src/backend/xchacha20';
 import { BACKEND, DAY, SECRET, T0, codecOn } from './helpers/backend';
+import { thrownBy } from './helpers/thrown';
 
 const NAME = 'session';
 const OTHER_SECRET = 'another secret, just as long and just as random';
@@ -93,15 +94,6 @@ function expectInvalid(result: DecodeResult, reason: string): void {
   expect(result.json).toBeUndefined();
 }
 
-function thrown(run: () => unknown): { kind: string; code: unknown; message: string } | 'no throw' {
-  try {
-    run();
-  } catch (err) {
-    const e = err as Error & { code?: unknown };
-    return { kind: e.constructor.name, code: e.code, message: e.message };
-  }
-  return 'no throw';
-}
 
 // ---- The draft's vectors, on the js module itself ----
 
@@ -188,19 +180,19 @@ describe(`format 2 (${BACKEND})`, () => {
   });
 
   it('checks its arguments: the nonce, chunks, and the sealed times', () => {
-    expect(thrown(() => codec.encodeWithIv('{}', T0, DAY, Buffer.alloc(16)))).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_IV' });
-    expect(thrown(() => codec.encodeWithIv('{}', T0, DAY, Buffer.alloc(25)))).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_IV' });
+    expect(thrownBy(() => codec.encodeWithIv('{}', T0, DAY, Buffer.alloc(16)))).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_IV' });
+    expect(thrownBy(() => codec.encodeWithIv('{}', T0, DAY, Buffer.alloc(25)))).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_IV' });
     for (const chunks of [0, 5, 1.5, Number.NaN, '2', null]) {
-      expect(thrown(() => codec.encode('{}', T0, DAY, T0, chunks as number)), String(chunks)).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_ARGUMENT' });
+      expect(thrownBy(() => codec.encode('{}', T0, DAY, T0, chunks as number)), String(chunks)).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_ARGUMENT' });
     }
     for (const chunks of [1, 2, 3, 4]) expect(Buffer.from(codec.encode('{}', T0, DAY, T0, chunks), 'base64url')[1]).toBe(chunks);
-    expect(thrown(() => codec.encode('{}', Number.MAX_SAFE_INTEGER - 10, 11))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
+    expect(thrownBy(() => codec.encode('{}', Number.MAX_SAFE_INTEGER - 10, 11))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
     expect(codec.decode(codec.encode('{}', Number.MAX_SAFE_INTEGER - 10, 10), Number.MAX_SAFE_INTEGER)).toMatchObject({ status: 'valid', duration: 10 });
-    expect(thrown(() => codec.encode('{}', T0, DAY, T0 + DAY + 1))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
+    expect(thrownBy(() => codec.encode('{}', T0, DAY, T0 + DAY + 1))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
     for (const issuedAt of [-1, 1.5, '1', Number.MAX_SAFE_INTEGER + 2]) {
-      expect(thrown(() => codec.encode('{}', T0, DAY, issuedAt as number)), String(issuedAt)).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
+      expect(thrownBy(() => codec.encode('{}', T0, DAY, issuedAt as number)), String(issuedAt)).toMatchObject({ kind: 'TypeError', code: 'ERR_CLIENT_SESSIONS_TIMESTAMP' });
     }
-    expect(thrown(() => codec.encode(42 as unknown as string, T0, DAY))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_CONTENT' });
+    expect(thrownBy(() => codec.encode(42 as unknown as string, T0, DAY))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_CONTENT' });
   });
 
   it('a format 1 codec ignores issuedAt and takes only chunks 1', () => {
@@ -208,9 +200,9 @@ describe(`format 2 (${BACKEND})`, () => {
     expect(format1.encodeWithIv('{}', T0, DAY, iv, T0 - DAY, 1)).toBe(format1.encodeWithIv('{}', T0, DAY, iv));
     expect(format1.decode(format1.encode('{}', T0, DAY, T0 - DAY), T0)).toMatchObject({ format: 1, issuedAt: T0, createdAt: T0 });
     for (const chunks of [2, 4]) {
-      expect(thrown(() => format1.encode('{}', T0, DAY, T0, chunks))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_ARGUMENT', message: expect.stringMatching(/^client-sessions-native: /) });
+      expect(thrownBy(() => format1.encode('{}', T0, DAY, T0, chunks))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_ARGUMENT', message: expect.stringMatching(/^client-sessions-native: /) });
     }
-    expect(thrown(() => format1.encodeWithIv('{}', T0, DAY, NONCE))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_IV' });
+    expect(thrownBy(() => format1.encodeWithIv('{}', T0, DAY, NONCE))).toMatchObject({ code: 'ERR_CLIENT_SESSIONS_IV' });
   });
 
   it('every codec reads both formats, and reports which one it read', () => {
@@ -303,13 +295,13 @@ describe(`format 2 (${BACKEND})`, () => {
   });
 
   it('refuses two key sets with the same key id when writing format 2, and tolerates them in format 1', () => {
-    const clash = thrown(() => codecOn({ ...options, secret: [SECRET, OTHER_SECRET, SECRET] }));
+    const clash = thrownBy(() => codecOn({ ...options, secret: [SECRET, OTHER_SECRET, SECRET] }));
     expect(clash).toEqual({
       kind: 'Error',
       code: 'ERR_CLIENT_SESSIONS_KEY_ID',
       message: 'client-sessions-native: keys[0] and keys[2] have the same key id: give one of them an id (format 2 picks the key by it)',
     });
-    expect(thrown(() => codecOn({ cookieName: NAME, format: 2, keys: [{ secret: SECRET }, { secret: SECRET, id: 'renamed' }] }))).toBe('no throw');
+    expect(thrownBy(() => codecOn({ cookieName: NAME, format: 2, keys: [{ secret: SECRET }, { secret: SECRET, id: 'renamed' }] }))).toBe('no throw');
     const tolerant = codecOn({ cookieName: NAME, secret: [OTHER_SECRET, SECRET, SECRET] });
     expect(tolerant.decode(codec.encode('{}', T0, DAY), T0)).toMatchObject({ status: 'valid', keyIndex: 1 });
   });
