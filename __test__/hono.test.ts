@@ -168,6 +168,28 @@ describe(`client-sessions-native/hono (${BACKEND})`, () => {
     expect(sessionIn(missing)).toEqual({ missed: true });
   });
 
+  it('puts the cookie on a response whose headers cannot change, and replaces a finished response\'s cookie of its name', async () => {
+    const app = new Hono()
+      .use(sessionsFor())
+      .get('/moved', (c) => {
+        c.get('session').user = 'ada';
+        // Response.redirect()'s headers are immutable: the middleware must copy the response.
+        return Response.redirect('http://localhost/home', 302);
+      })
+      .get('/proxied', (c) => {
+        c.get('session').user = 'bob';
+        // A finished response with cookies of its own, one of them of the session's name.
+        return new Response('from upstream', { headers: [['set-cookie', 'theme=dark'], ['set-cookie', 'session=stale']] });
+      });
+    const moved = await app.request('/moved');
+    expect([moved.status, moved.headers.get('location')]).toEqual([302, 'http://localhost/home']);
+    expect(sessionIn(moved)).toEqual({ user: 'ada' });
+    const proxied = await app.request('/proxied');
+    expect(proxied.headers.getSetCookie().map((c) => c.split('=', 1)[0])).toEqual(['theme', 'session']);
+    expect(sessionIn(proxied)).toEqual({ user: 'bob' });
+    expect(await proxied.text()).toBe('from upstream');
+  });
+
   it("keeps other Set-Cookie values (hono/cookie's setCookie), and replaces one of the session's name", async () => {
     const app = new Hono()
       .use(sessionsFor())
