@@ -22,7 +22,7 @@ const PARALLEL = 2;
 //   --allow-env   CLIENT_SESSIONS_NATIVE_BACKEND, the loader's NAPI_RS_* variables, express's
 //                 NO_DEPRECATION; without it the backend cannot be forced and native does not load
 //   --allow-ffi   opening the .node addon; without it the package falls back to js (a run below)
-//   --allow-net   the Express server and fetch, on loopback only
+//   --allow-net   the specs' servers (Express, Deno.serve) and fetch, on loopback only
 // --allow-sys is not needed, and --no-prompt makes a missing grant fail instead of waiting for input.
 const DENO_FLAGS = ['--allow-read', '--allow-env', '--allow-ffi', '--allow-net=127.0.0.1'];
 

@@ -23,12 +23,17 @@ function alterField(value, index) {
 }
 
 test('encode then decode gives back the JSON, createdAt and duration', () => {
+  // A format 1 cookie (the default): its createdAt is when the session began; decode() reads one
+  // value, never chunk cookies.
   assert.deepEqual(codec.decode(cookie, T0 + 1000), {
     status: 'valid',
     json: JSON_TEXT,
     createdAt: T0,
     duration: DAY,
+    issuedAt: T0,
+    format: 1,
     keyIndex: 0,
+    chunkCookies: 0,
     refresh: false,
   });
 });
