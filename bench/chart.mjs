@@ -8,16 +8,20 @@
 // codec.json (from bench/codec/run.mjs)  -> codec.svg
 //   ns/op per contender, decode and encode bars, one group per payload, log scale.
 // http.json  (from bench/http/run.mjs), if present -> one chart per framework:
-//   Express 4 -> http.svg, Express 5 -> http-express5.svg, Fastify 5 -> http-fastify.svg
+//   Express 4 -> http.svg, Express 5 -> http-express5.svg, Fastify 5 -> http-fastify.svg,
+//   Hono -> http-hono.svg, Bun.serve -> http-bun.svg
 //   req/s per contender for each route measured (/none, /read, /write), linear scale from 0,
-//   and the framework's targets underneath. Skipped, with a message, when the file is missing
-//   or not shaped as expected:
+//   and the framework's targets underneath. Any http-*.json beside it (a partial run written
+//   with --out, say `--framework=hono,bun --out=bench/results/http-hono-bun.json`; not
+//   http-instructions.json) is read too, and each chart is drawn from the newest run (its
+//   `date`) that has its framework. Skipped, with a message, when no file has a framework, or
+//   a file is not shaped as expected:
 //   { frameworks: [{ name, label, package, bare, contenders: [{ name, routes: { read: { reqPerSec, p99 }, … } }] }],
 //     targets: [{ framework, route, kind, versus, measured, target, met }] }
 //   (p99 in ms; optional reqPerSecMin/reqPerSecMax are drawn as a min–max whisker). The older
 //   Express-4-only shape, { config: { framework }, contenders: [...] }, still draws http.svg.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,10 +93,10 @@ function checkXml(svg) {
   if (stack.length) throw new Error(`unclosed <${stack.join('>, <')}>`);
 }
 
-function writeSvg(path, svg) {
+function writeSvg(path, svg, from) {
   checkXml(svg);
   writeFileSync(path, svg);
-  console.log(`wrote ${rel(path)}`);
+  console.log(`wrote ${rel(path)}${from ? ` (from ${rel(from)})` : ''}`);
 }
 
 // --- number formatting ------------------------------------------------------------------------
@@ -222,7 +226,9 @@ const ROUTE_LEGEND = {
   write: 'GET /write (session changed, Set-Cookie)',
 };
 /** Each framework's chart; Express 4's keeps the name it had before there were others. */
-const CHART_FILE = { express4: 'http.svg', express5: 'http-express5.svg', fastify: 'http-fastify.svg' };
+const CHART_FILE = { express4: 'http.svg', express5: 'http-express5.svg', fastify: 'http-fastify.svg', hono: 'http-hono.svg', bun: 'http-bun.svg' };
+/** Results files named http-*.json that are not bench/http/run.mjs's (instructions.mjs's counts). */
+const NOT_HTTP_RUNS = new Set(['http-instructions.json']);
 
 /**
  * The charts an http.json holds, one per framework: { framework, file, data, contenders,
@@ -361,31 +367,46 @@ if (!existsSync(codecFile)) {
   }
 }
 
+// Every chart from the newest results file that has its framework: http.json (a full run) and
+// any http-*.json beside it (a partial run written with --out, e.g. Hono and Bun alone).
 const httpFile = file('http.json');
-if (!existsSync(httpFile)) {
+const partialFiles = readdirSync(RESULTS)
+  .filter((name) => /^http-[\w.-]+\.json$/.test(name) && !NOT_HTTP_RUNS.has(name))
+  .sort()
+  .map(file);
+if (!existsSync(httpFile) && partialFiles.length === 0) {
   console.log(`skipping the http charts: ${rel(httpFile)} not found (run \`node bench/http/run.mjs\`)`);
 } else {
-  let data = null;
-  try {
-    data = readJson(httpFile);
-  } catch (err) {
-    console.log(`skipping the http charts: ${rel(httpFile)} is not JSON (${err.message})`);
-  }
-  if (data) {
-    const charts = httpCharts(data);
-    for (const chart of charts) {
+  /** Per chart file, the chart to draw and the date of the run it is from. */
+  const chosen = new Map();
+  const reasons = [];
+  for (const source of [httpFile, ...partialFiles].filter(existsSync)) {
+    let data = null;
+    try {
+      data = readJson(source);
+    } catch (err) {
+      console.log(`skipping the http charts of ${rel(source)}: not JSON (${err.message})`);
+      continue;
+    }
+    const date = Date.parse(data?.date) || 0;
+    for (const chart of httpCharts(data)) {
       if (chart.reason) {
-        console.log(`skipping ${chart.file}: ${rel(httpFile)} is shaped differently (${chart.reason})`);
+        reasons.push({ file: chart.file, text: `skipping ${chart.file}: ${rel(source)} is shaped differently (${chart.reason})` });
         continue;
       }
-      if (chart.dropped) console.log(`${chart.file}: left out ${chart.dropped} contender(s) without numeric req/s on ${chart.routes.join(', ')}`);
-      writeSvg(file(chart.file), httpChart(data, chart));
+      // The newest run wins; on a tie, http.json (read first).
+      const known = chosen.get(chart.file);
+      if (!known || date > known.date) chosen.set(chart.file, { ...chart, data, date, source });
     }
-    // A framework the results do not have keeps its old chart: say so, rather than let it pass for new.
-    const drawn = new Set(charts.map((c) => c.file));
-    for (const [name, chartFile] of Object.entries(CHART_FILE)) {
-      if (!drawn.has(chartFile) && existsSync(file(chartFile))) console.log(`${chartFile} left as it was: no ${name} in ${rel(httpFile)}`);
-    }
+  }
+  for (const reason of reasons) if (!chosen.has(reason.file)) console.log(reason.text);
+  for (const chart of chosen.values()) {
+    if (chart.dropped) console.log(`${chart.file}: left out ${chart.dropped} contender(s) without numeric req/s on ${chart.routes.join(', ')}`);
+    writeSvg(file(chart.file), httpChart(chart.data, chart), chart.source);
+  }
+  // A framework no results file has keeps its old chart: say so, rather than let it pass for new.
+  for (const [name, chartFile] of Object.entries(CHART_FILE)) {
+    if (!chosen.has(chartFile) && existsSync(file(chartFile))) console.log(`${chartFile} left as it was: no ${name} in ${[httpFile, ...partialFiles].map(rel).join(', ')}`);
   }
 }
 

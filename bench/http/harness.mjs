@@ -4,11 +4,11 @@
 // really keeps its session before anything is measured, and the ratios and targets both report.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FRAMEWORKS, FRAMEWORK_NAMES, HOST, NONE_BODY, SEED_SESSION, TARGETED, TARGETS, isSessionless, parseServerId } from './shared.mjs';
 
@@ -118,16 +118,46 @@ function parse(argv, { defaultFrameworks = FRAMEWORK_NAMES, booleans = [], numbe
   return { servers, frameworks, routes, complete, explicit, flags };
 }
 
-/** Each framework's version as installed, `express@4.22.3`. */
+/** Each framework's version as installed, `express@4.22.3`, `hono@4.13.19 on @hono/node-server@2.1.9`. */
 export function frameworkPackage(framework) {
-  const { module } = FRAMEWORKS[framework];
-  const { name, version } = createRequire(import.meta.url)(`${module}/package.json`);
-  return `${name}@${version}`;
+  const { module, server } = FRAMEWORKS[framework];
+  return server ? `${installed(module)} on ${installed(server)}` : installed(module);
+}
+
+/** `name@version` of an installed package, also one whose `exports` hide its package.json (hono). */
+function installed(module) {
+  const require = createRequire(import.meta.url);
+  try {
+    const { name, version } = require(`${module}/package.json`);
+    return `${name}@${version}`;
+  } catch (err) {
+    if (err.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw err;
+  }
+  // The package.json of that name in a folder above its entry point.
+  for (let dir = dirname(require.resolve(module)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (name === module) return `${name}@${version}`;
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+  }
+  throw new Error(`no package.json of ${module} above ${require.resolve(module)}`);
 }
 
 // --- server processes ------------------------------------------------------------------------
 
 const children = new Set();
+
+/** The Bun binary the `bun` devDependency's postinstall puts in place (bun.exe on every platform). */
+export const BUN = fileURLToPath(new URL('../../node_modules/bun/bin/bun.exe', import.meta.url));
+
+/** The command that runs server.mjs for `framework`: node (this one), or Bun for `runtime: 'bun'`. */
+function runtimeCommand(framework) {
+  if (FRAMEWORKS[framework].runtime !== 'bun') return [process.execPath];
+  if (!existsSync(BUN)) throw new Error(`${framework}: ${relative(process.cwd(), BUN)} is missing (its postinstall puts it there: npm rebuild bun)`);
+  return [BUN, '--no-install', '--no-env-file'];
+}
 
 /**
  * Starts server.mjs for one server id (`fastify:native`); resolves once it prints its ready
@@ -138,7 +168,7 @@ export function startServer(id, { wrap = [], readyTimeout = 15_000 } = {}) {
   const { framework, contender } = parseServerId(id);
   const label = `${framework}:${contender}`;
   return new Promise((resolve, reject) => {
-    const [command, ...args] = [...wrap, process.execPath, SERVER, label, '0'];
+    const [command, ...args] = [...wrap, ...runtimeCommand(framework), SERVER, label, '0'];
     const child = spawn(command, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, BENCH_EXIT_ON_STDIN_END: '1' },
@@ -374,21 +404,28 @@ export function markdownTable(rows) {
 export function ratios(cost, framework, contender, route) {
   const own = cost(framework, contender, route);
   const bare = cost(framework, FRAMEWORKS[framework].bare, route);
-  const baseline = cost(framework, FRAMEWORKS[framework].baseline, route);
+  const baseline = FRAMEWORKS[framework].baseline ? cost(framework, FRAMEWORKS[framework].baseline, route) : undefined;
   return {
     pctOfBare: own !== undefined && bare !== undefined ? round1((100 * bare) / own) : null,
     vsBaseline: own !== undefined && baseline !== undefined ? round2(baseline / own) : null,
   };
 }
 
-/** A framework's ratio columns for a table (% of bare, × baseline, per route): heads, and one contender's cells. */
+/**
+ * A framework's ratio columns for a table (% of bare, × baseline, per route): heads, and one
+ * contender's cells. A framework without a baseline (Bun) has only the % of bare.
+ */
 export function ratioColumns(fw, routes, cost) {
   const dash = (x, fmt) => (x === null ? '-' : fmt(x));
+  const { bare, baseline } = FRAMEWORKS[fw];
   return {
-    head: [...routes.map((r) => `${r} % ${FRAMEWORKS[fw].bare}`), ...routes.map((r) => `${r} × ${FRAMEWORKS[fw].baseline}`)],
+    head: [...routes.map((r) => `${r} % ${bare}`), ...(baseline ? routes.map((r) => `${r} × ${baseline}`) : [])],
     cells: (contender) => {
       const rs = routes.map((r) => ratios(cost, fw, contender, r));
-      return [...rs.map((x) => dash(x.pctOfBare, (v) => `${v.toFixed(1)}%`)), ...rs.map((x) => dash(x.vsBaseline, (v) => `${v.toFixed(2)}×`))];
+      return [
+        ...rs.map((x) => dash(x.pctOfBare, (v) => `${v.toFixed(1)}%`)),
+        ...(baseline ? rs.map((x) => dash(x.vsBaseline, (v) => `${v.toFixed(2)}×`)) : []),
+      ];
     },
   };
 }

@@ -1,5 +1,6 @@
 // HTTP benchmark, counted instead of timed: CPU instructions per request in each contender's
-// server (Express 4, Express 5 or Fastify 5), under valgrind's callgrind.
+// server (Express 4, Express 5, Fastify 5 or Hono on @hono/node-server), under valgrind's
+// callgrind. Not Bun.serve: valgrind runs node.
 //
 //   node bench/http/instructions.mjs            full run: Express 4's six contenders, about
 //                                               35 minutes on 2 cores (writes
@@ -8,7 +9,7 @@
 //   node bench/http/instructions.mjs native,none,fastify:bare,fastify:native
 //                                               only these servers, writes nothing: a plain name
 //                                               is Express 4's, `framework:name` another's
-//                                               (express4, express5, fastify); `noop` (the bare
+//                                               (express4, express5, fastify, hono); `noop` (the bare
 //                                               server plus one do-nothing middleware or hook)
 //                                               is measured only when named
 //   --framework=fastify --contenders=bare,native   the same selection flags as run.mjs
@@ -79,6 +80,13 @@ const run = promisify(execFile);
 
 // Without a selection: Express 4's contenders (the results file the README quotes).
 const CLI = parseCommandLine(process.argv.slice(2), { defaultFrameworks: ['express4'], booleans: ['quick', 'dry-run'], strings: ['out'] });
+// valgrind runs node here; a server that runs on Bun (JavaScriptCore, its own allocator) is timed
+// by run.mjs only.
+const onBun = CLI.servers.filter((s) => FRAMEWORKS[s.framework].runtime === 'bun');
+if (onBun.length) {
+  console.error(`bench/http/instructions.mjs counts servers run by node under valgrind, not ${onBun.map((s) => s.id).join(', ')}: time them with bench/http/run.mjs`);
+  process.exit(2);
+}
 const QUICK = CLI.flags.quick === true;
 const CONFIG = QUICK
   ? { warmup: 300, batch: 100, batches: 1, parallel: 2, connections: 10 }
@@ -89,7 +97,8 @@ const WARMUP = { read: CONFIG.warmup, write: CONFIG.warmup / 2, none: CONFIG.war
 // background compiler (which callgrind runs on the same core, in turns) is still behind: with
 // 6,000 warm-up requests the first batches counted 20-50% more than the settled ones. Four times
 // as many cost Fastify less time than Express's own warm-up.
-const WARMUP_SCALE = { fastify: 4 };
+// Hono's bare requests cost about what Fastify's do: the same.
+const WARMUP_SCALE = { fastify: 4, hono: 4 };
 // The slowest under callgrind first, so that the two lanes finish close together.
 const ORDER = [...CLI.servers].sort((a, b) => (b.contender === 'iron-session') - (a.contender === 'iron-session'));
 

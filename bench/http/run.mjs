@@ -1,14 +1,17 @@
-// HTTP benchmark: Express 4, Express 5 and Fastify 5, each bare and with each session
-// middleware, loaded by autocannon over loopback.
+// HTTP benchmark: Express 4, Express 5, Fastify 5 and Hono 4 (on @hono/node-server), each bare
+// and with each session middleware, and Bun.serve bare and with our Web store (the server run
+// by node_modules/bun), loaded by autocannon over loopback.
 //
-//   node bench/http/run.mjs           full run, about 14 minutes on 2 cores: 14 servers
-//                                     (Express 4: 6, Express 5: 4, Fastify: 4) x 3 routes x
-//                                     3 rounds of 5 s, plus warm-ups (writes
+//   node bench/http/run.mjs           full run, about 21 minutes on 2 cores: 21 servers
+//                                     (Express 4: 6, Express 5: 4, Fastify: 4, Hono: 4, Bun: 3)
+//                                     x 3 routes x 3 rounds of 5 s, plus warm-ups (writes
 //                                     bench/results/http.json)
-//   node bench/http/run.mjs --quick   CI smoke run, about 30 s, writes nothing: checks every
+//   node bench/http/run.mjs --quick   CI smoke run, about 37 s, writes nothing: checks every
 //                                     server, then one round of 1 s per route of the bare server
-//                                     and native on each framework
-//   --framework=express4,fastify      only these frameworks (express4, express5, fastify)
+//                                     and native on Express and Fastify, and of native alone
+//                                     (without warm-up) on Hono and Bun
+//   --framework=express4,fastify      only these frameworks (express4, express5, fastify, hono,
+//                                     bun)
 //   --contenders=native,bare,fastify:js
 //                                     only these contenders: a plain name in every selected
 //                                     framework that has it, `framework:name` only there; the
@@ -30,17 +33,20 @@
 // 2-core VM the server runs at 100% of a core and autocannon at 20-60% of the other (up to 90%
 // against bare Fastify's 60,000 req/s), so it is the server that is measured; each run records
 // both processes' CPU use (from /proc) and the summary names the runs where the server was
-// below 90% of a core (a busy machine, or autocannon at its limit). Each round starts a fresh process per server and goes
-// through all the servers, of every framework, in a rotated order, so that machine noise
+// below 90% of a core (a busy machine, or autocannon at its limit). Bare Bun.serve (and ours on
+// Bun for /none) answers faster than one autocannon process asks, so there it is autocannon
+// that is measured: for Bun, read the CPU-time table. Each round starts a fresh process per
+// server and goes through all the servers, of every framework, in a rotated order, so that machine noise
 // (other processes, CPU frequency) is spread over all of them; the routes' order rotates too.
 // Reported: the median over rounds of each run's average req/s (with min-max), and of each
 // run's p99 latency; per framework, the share of its bare server's req/s and the speed-up over
-// its baseline (client-sessions on Express, @fastify/secure-session on Fastify); and the targets
+// its baseline (client-sessions on Express, @fastify/secure-session on Fastify, iron-session on
+// Hono; none on Bun); and the targets
 // (shared.mjs), from the per-request cost 1/req/s. As a cross-check, the same tables and targets
 // on the server's CPU time per request, which other processes taking turns on the cores move
 // much less than req/s (instructions.mjs is the noise-free check).
 //
-// A sessionless server (`none` on Express, `bare` on Fastify) gets a dummy Cookie header as
+// A sessionless server (`none` on Express, `bare` on the others) gets a dummy Cookie header as
 // long as the real one of native on the same framework, so that header parsing costs the same.
 //
 // Every run must end with 0 errors, 0 timeouts, 0 non-2xx and 0 body mismatches (each response
@@ -99,10 +105,9 @@ const ROUTES = CLI.routes;
 // Every selected server is checked; --quick times only the bare server and native of each
 // framework (unless servers were chosen), enough for CI to see every adapter under load.
 const CHECKED = CLI.servers;
-const TIMED =
-  QUICK && !CLI.explicit
-    ? CHECKED.filter((s) => s.contender === 'native' || s.contender === FRAMEWORKS[s.framework].bare)
-    : CHECKED;
+// A framework may name fewer (`quick` in shared.mjs: Hono and Bun time native alone).
+const quickTimed = ({ framework, contender }) => (FRAMEWORKS[framework].quick ?? ['native', FRAMEWORKS[framework].bare]).includes(contender);
+const TIMED = QUICK && !CLI.explicit ? CHECKED.filter(quickTimed) : CHECKED;
 const RESULTS_FILE = QUICK ? null : resultsFile(fileURLToPath(new URL('../results/http.json', import.meta.url)), CLI);
 const COMMAND = commandLine(import.meta.url);
 const CPU = cpuModel();
@@ -110,8 +115,9 @@ const CPU = cpuModel();
 /** Seconds the run should take: the loads, plus about 0.6 s to start, check and stop a server. */
 function expectedSeconds() {
   const perProcess = 0.6;
-  const loads = CONFIG.warmupFirst + (ROUTES.length - 1) * CONFIG.warmupNext + ROUTES.length * CONFIG.duration;
-  return CHECKED.length * perProcess + CONFIG.rounds * TIMED.length * (loads + perProcess);
+  const warmups = (s) => (QUICK && FRAMEWORKS[s.framework].quick ? 0 : CONFIG.warmupFirst + (ROUTES.length - 1) * CONFIG.warmupNext);
+  const loads = (s) => warmups(s) + ROUTES.length * CONFIG.duration;
+  return CHECKED.length * perProcess + CONFIG.rounds * TIMED.reduce((sum, s) => sum + loads(s) + perProcess, 0);
 }
 
 // --- load ------------------------------------------------------------------------------------
@@ -164,7 +170,9 @@ async function measureServer(target, round, noneCookieLength, runs) {
     const routes = [...ROUTES.slice(k), ...ROUTES.slice(0, k)];
     const bytesPerResponse = {};
     for (const [i, route] of routes.entries()) {
-      const warmup = i === 0 ? CONFIG.warmupFirst : CONFIG.warmupNext;
+      // A framework with its own `quick` list gets no warm-up in a smoke run (its preflight ran
+      // the code already): Hono and Bun add about 7 s to it, not 10.
+      const warmup = QUICK && FRAMEWORKS[target.framework].quick ? 0 : i === 0 ? CONFIG.warmupFirst : CONFIG.warmupNext;
       const warm = warmup > 0 ? await cannon(server.port, route, cookie, warmup, false) : null;
       const cpu0 = { server: cpuSeconds(server.pid), runner: process.cpuUsage(), at: performance.now() };
       const { result, latencies, bytes } = await cannon(server.port, route, cookie, CONFIG.duration, true);

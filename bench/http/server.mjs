@@ -6,8 +6,11 @@
 //   express4:  none, native, js, client-sessions, cookie-session, iron-session
 //   express5:  none, native, js, client-sessions
 //   fastify:   bare, native, js, secure-session (@fastify/secure-session)
-// and, in each, noop: a reference for instructions.mjs (the bare server plus a middleware that
-// only calls next(), or on Fastify an onSend hook that only passes the payload on).
+//   hono:      bare, native, js, iron-session (Hono on @hono/node-server)
+//   bun:       bare, native, js (Bun.serve and our Web store; this file run by Bun:
+//              node_modules/bun/bin/bun.exe bench/http/server.mjs bun:native)
+// and, except on Bun, noop: a reference for instructions.mjs (the bare server plus a middleware
+// that only calls next(), or on Fastify an onSend hook that only passes the payload on).
 // Port 0 (the default) lets the OS choose; the real port is in the ready line, printed on
 // stdout once the server listens on 127.0.0.1:
 //
@@ -159,7 +162,7 @@ function expressServer(framework, contender) {
     new Promise((resolve, reject) => {
       const server = http.createServer(app);
       server.once('error', reject);
-      server.listen(port, HOST, () => resolve(server));
+      server.listen(port, HOST, () => resolve(nodeListener(server)));
     });
   return { listen, backend };
 }
@@ -209,11 +212,159 @@ function fastifyServer(framework, contender) {
     reply.code(500).send({ error: String(err && err.message) });
   });
   // fastify.listen, as an application would: it waits for the plugins (app.ready()) first.
-  const listen = (port) => app.listen({ port, host: HOST }).then(() => app.server);
+  const listen = (port) => app.listen({ port, host: HOST }).then(() => nodeListener(app.server));
+  return { listen, backend };
+}
+
+// --- Hono on @hono/node-server ---------------------------------------------------------------
+
+/** The Hono app for one contender, served by @hono/node-server, as `serve({ fetch: app.fetch })`. */
+function honoServer(framework, contender) {
+  const { Hono } = require(FRAMEWORKS[framework].module);
+  const { serve } = require(FRAMEWORKS[framework].server);
+  const app = new Hono();
+  let backend = null;
+  // Each takes Hono's Context and returns the body.
+  let routes = {
+    seed: (c) => (seedInto(c.get('session')), { seeded: true }),
+    read: (c) => readBody(c.get('session')),
+    write: (c) => bump(c.get('session')),
+  };
+
+  switch (contender) {
+    case 'noop':
+      app.use(async (c, next) => {
+        await next();
+      });
+      routes = SESSIONLESS;
+      break;
+    case 'bare':
+      routes = SESSIONLESS;
+      break;
+    case 'native':
+    case 'js': {
+      backend = resolveOurBackend(contender);
+      const { sessions } = require('../../dist/hono.js');
+      app.use(sessions({ cookieName: 'session', secret: SECRET, duration: DURATION, backend: contender }));
+      break;
+    }
+    case 'iron-session': {
+      // No middleware: each route asks for the session (async) on the Web Request and Response,
+      // Hono's c.req.raw and c.res, whose headers c.json() then carries over, Set-Cookie included.
+      const { getIronSession } = require('iron-session');
+      const options = { password: SECRET, cookieName: 'session' };
+      const session = (c) => getIronSession(c.req.raw, c.res, options);
+      routes = {
+        seed: async (c) => {
+          const s = await session(c);
+          seedInto(s);
+          await s.save();
+          return { seeded: true };
+        },
+        read: async (c) => readBody(await session(c)),
+        write: async (c) => {
+          const s = await session(c);
+          const body = bump(s);
+          await s.save();
+          return body;
+        },
+      };
+      break;
+    }
+    default:
+      throw new Error(`no Hono server for ${contender}`);
+  }
+
+  for (const [route, handler] of Object.entries(routes)) {
+    const isAsync = handler.constructor.name === 'AsyncFunction';
+    app.get(`/${route}`, isAsync ? async (c) => c.json(await handler(c)) : (c) => c.json(handler(c)));
+  }
+  app.get('/none', (c) => c.json(NONE_BODY));
+  app.onError((err, c) => {
+    console.error(`[${framework}:${contender}] ${c.req.method} ${c.req.path}: ${err && err.stack ? err.stack : err}`);
+    return c.json({ error: String(err && err.message) }, 500);
+  });
+  const listen = (port) =>
+    new Promise((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, port, hostname: HOST }, () => resolve(nodeListener(server)));
+      server.once('error', reject);
+    });
+  return { listen, backend };
+}
+
+// --- Bun.serve --------------------------------------------------------------------------------
+
+/** A fetch handler for Bun.serve, bare or with our Web store (client-sessions-native/web). */
+function bunServer(framework, contender) {
+  if (typeof globalThis.Bun === 'undefined') throw new Error(`${framework}:${contender} runs on Bun: node_modules/bun/bin/bun.exe bench/http/server.mjs ${framework}:${contender}`);
+  const JSON_HEADERS = { 'content-type': 'application/json' };
+  let backend = null;
+  let handle;
+
+  switch (contender) {
+    case 'bare':
+      handle = (route) => new Response(JSON.stringify(SESSIONLESS[route]()), { headers: JSON_HEADERS });
+      break;
+    case 'native':
+    case 'js': {
+      backend = resolveOurBackend(contender);
+      const { createSessionStore } = require('../../dist/web.js');
+      const store = createSessionStore({ cookieName: 'session', secret: SECRET, duration: DURATION, backend: contender });
+      const routes = { seed: (s) => (seedInto(s), { seeded: true }), read: readBody, write: bump };
+      handle = (route, request) => {
+        const session = store.load(request);
+        const headers = new Headers(JSON_HEADERS);
+        const body = JSON.stringify(routes[route](session));
+        store.commit(session, headers);
+        return new Response(body, { headers });
+      };
+      break;
+    }
+    default:
+      throw new Error(`no Bun server for ${contender}`);
+  }
+
+  const fetch = (request) => {
+    // The path, without a URL object: from the third slash to a "?" if any.
+    const url = request.url;
+    const start = url.indexOf('/', url.indexOf('//') + 2);
+    const query = url.indexOf('?', start);
+    const route = url.slice(start + 1, query < 0 ? undefined : query);
+    if (route === 'none') return new Response(JSON.stringify(NONE_BODY), { headers: JSON_HEADERS });
+    if (route === 'seed' || route === 'read' || route === 'write') return handle(route, request);
+    return new Response('not found', { status: 404 });
+  };
+  const error = (err) => {
+    console.error(`[${framework}:${contender}] ${err && err.stack ? err.stack : err}`);
+    return new Response(JSON.stringify({ error: String(err && err.message) }), { status: 500, headers: JSON_HEADERS });
+  };
+  const listen = async (port) => {
+    const server = globalThis.Bun.serve({ port, hostname: HOST, fetch, error });
+    return {
+      port: server.port,
+      close: (done) => {
+        server.stop(true);
+        done();
+      },
+    };
+  };
   return { listen, backend };
 }
 
 // --- main -------------------------------------------------------------------------------------
+
+/** A node:http server as main() uses it: its port, and close(done) closing every connection. */
+function nodeListener(server) {
+  return {
+    port: server.address().port,
+    close: (done) => {
+      server.close(done);
+      server.closeAllConnections();
+    },
+  };
+}
+
+const SERVERS = { express4: expressServer, express5: expressServer, fastify: fastifyServer, hono: honoServer, bun: bunServer };
 
 async function main() {
   const name = process.argv[2] ?? process.env.BENCH_SERVER ?? process.env.BENCH_CONTENDER;
@@ -223,7 +374,7 @@ async function main() {
     process.exit(2);
   }
   const { id, framework, contender } = parseServerId(name);
-  const { listen, backend } = (framework === 'fastify' ? fastifyServer : expressServer)(framework, contender);
+  const { listen, backend } = SERVERS[framework](framework, contender);
   let server;
   try {
     server = await listen(port);
@@ -231,7 +382,7 @@ async function main() {
     console.error(`[${id}] listen failed: ${err.message}`);
     process.exit(1);
   }
-  const info = { id, framework, contender, port: server.address().port, pid: process.pid, backend };
+  const info = { id, framework, contender, port: server.port, pid: process.pid, backend };
   process.stdout.write(`READY ${JSON.stringify(info)}\n`);
 
   let closing = false;
@@ -239,7 +390,6 @@ async function main() {
     if (closing) return;
     closing = true;
     server.close(() => process.exit(0));
-    server.closeAllConnections();
     // Never hang on shutdown.
     setTimeout(() => process.exit(0), 2000).unref();
   };

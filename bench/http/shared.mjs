@@ -3,8 +3,10 @@
 
 // One entry per framework. `bare` is its server without any session (the 100% every contender
 // is compared with), `baseline` the established middleware our ratios are quoted against.
+// `baseline` null: none (ratios against it are left out). `runtime: 'bun'`: the server process
+// runs on Bun (node_modules/bun), not on the Node running the benchmark.
 // `references` are sessionless servers measured only when named (instructions.mjs uses them):
-// `noop` is `bare` plus one do-nothing middleware (Express) or onSend hook (Fastify), i.e.
+// `noop` is `bare` plus one do-nothing middleware (Express, Hono) or onSend hook (Fastify), i.e.
 // what the framework itself charges for one more layer, the least a session layer can cost.
 export const FRAMEWORKS = {
   express4: {
@@ -32,6 +34,32 @@ export const FRAMEWORKS = {
     baseline: 'secure-session',
     contenders: ['bare', 'native', 'js', 'secure-session'],
     references: ['noop'],
+  },
+  // Hono on Node through its adapter (`server`): our middleware (client-sessions-native/hono)
+  // against iron-session 8 on the Web Request and Response, getIronSession(c.req.raw, c.res).
+  hono: {
+    label: 'Hono 4',
+    module: 'hono',
+    server: '@hono/node-server',
+    bare: 'bare',
+    baseline: 'iron-session',
+    contenders: ['bare', 'native', 'js', 'iron-session'],
+    references: ['noop'],
+    // --quick times only these (the others are checked, not timed): the smoke run stays short.
+    quick: ['native'],
+  },
+  // Bun's own server, the server process run by Bun (`runtime`): a fetch handler with our Web
+  // store (client-sessions-native/web) against the same handler without sessions. No baseline:
+  // the figures are for ours on Bun beside bare Bun.
+  bun: {
+    label: 'Bun.serve',
+    module: 'bun',
+    runtime: 'bun',
+    bare: 'bare',
+    baseline: null,
+    contenders: ['bare', 'native', 'js'],
+    references: [],
+    quick: ['native'],
   },
 };
 export const FRAMEWORK_NAMES = Object.keys(FRAMEWORKS);
@@ -95,6 +123,10 @@ export const TARGETS = [
   // Ours decodes lazily, so a request that never looks at the session should cost next to
   // nothing; @fastify/secure-session decrypts every cookie in onRequest.
   { framework: 'fastify', route: 'none', kind: 'speedup', versus: 'bare', min: 0.95 },
+  // iron-session derives both keys (PBKDF2, one iteration) and runs AES-CBC and HMAC through Web
+  // Crypto, every step a promise, on each read and each save.
+  { framework: 'hono', route: 'read', kind: 'speedup', versus: 'iron-session', min: 5 },
+  { framework: 'hono', route: 'write', kind: 'speedup', versus: 'iron-session', min: 5 },
   ...['express4', 'express5'].flatMap((framework) =>
     ['read', 'write'].map((route) => ({ framework, route, kind: 'overhead', versus: 'client-sessions', max: 1 / 3 })),
   ),
