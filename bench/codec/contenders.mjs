@@ -52,18 +52,19 @@ export function versions() {
 // --- our codecs ---------------------------------------------------------------------------
 
 /** One of our codecs; null (with a message) when the backend is missing. */
-function ourContender(name, backend) {
+function ourContender(name, backend, format = 1) {
   const ours = require('../../dist/index.js');
   let codec;
   try {
-    codec = ours.createCodec({ cookieName: COOKIE_NAME, secret: SECRET, backend });
+    codec = ours.createCodec({ cookieName: COOKIE_NAME, secret: SECRET, backend, format });
   } catch (err) {
     console.log(`skipping ${name}: createCodec({ backend: '${backend}' }) threw: ${err.message}`);
     return null;
   }
   return {
     name,
-    format: 'client-sessions',
+    // Format 2 contenders read each other's cookies, as client-sessions' format ones do.
+    format: format === 1 ? 'client-sessions' : 'format 2',
     encode: (session) => codec.encode(JSON.stringify(session), CREATED_AT, DURATION),
     decode(cookie) {
       const result = codec.decode(cookie);
@@ -249,10 +250,15 @@ async function ironSessionContender() {
 // --- all of them ------------------------------------------------------------------------------
 
 /** Every available contender, in report order. */
-export async function createContenders() {
+/**
+ * `formatTwo`: also our format 2 codecs (bench:codec shows them beside format 1; the
+ * benchmark.js run compares only the contenders it always had).
+ */
+export async function createContenders({ formatTwo = false } = {}) {
   const list = [
     ourContender('native', 'native'),
     ourContender('js', 'js'),
+    ...(formatTwo ? [ourContender('native format 2', 'native', 2), ourContender('js format 2', 'js', 2)] : []),
     nodeCryptoContender(),
     clientSessionsContender(),
     await fastifySecureSessionContender(),
@@ -283,7 +289,6 @@ export async function checkContenders(contenders, payloads) {
   for (const c of contenders) cookies.set(c.name, []);
 
   for (const [p, payload] of payloads.entries()) {
-    const shared = contenders.filter((c) => c.format === 'client-sessions');
     for (const writer of contenders) {
       let cookie;
       try {
@@ -293,7 +298,7 @@ export async function checkContenders(contenders, payloads) {
         continue;
       }
       cookies.get(writer.name)[p] = cookie;
-      const readers = writer.format === 'client-sessions' ? shared : [writer];
+      const readers = writer.format ? contenders.filter((c) => c.format === writer.format) : [writer];
       for (const reader of readers) {
         const who = reader === writer ? `${reader.name} (round trip)` : `${reader.name} reading ${writer.name}'s cookie`;
         let got;

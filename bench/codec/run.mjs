@@ -1,6 +1,7 @@
 // Codec micro-benchmark: our native and js backends against client-sessions@0.8.0, a direct
 // node:crypto implementation of the same format, and the other cookie-session libraries
-// (@fastify/secure-session, cookie-session, iron-session), on three payload sizes.
+// (@fastify/secure-session, cookie-session, iron-session), on three payload sizes; our format 2
+// (XChaCha20-Poly1305) beside format 1, with the cookie lengths of both.
 //
 //   node bench/codec/run.mjs                 full run: 5 processes, ~2 minutes,
 //                                            writes bench/results/codec.json
@@ -121,7 +122,7 @@ async function main() {
   );
 
   // Correctness first, in this process: nothing is timed unless every contender agrees.
-  const contenders = await createContenders();
+  const contenders = await createContenders({ formatTwo: true });
   const { failures, cookies } = await checkContenders(contenders, PAYLOADS);
   await closeContenders(contenders);
   if (failures.length > 0) {

@@ -71,7 +71,7 @@ async function warmUp(cell) {
 }
 
 async function main() {
-  const contenders = await createContenders();
+  const contenders = await createContenders({ formatTwo: true });
   const { failures, cookies } = await checkContenders(contenders, PAYLOADS);
   if (failures.length > 0) {
     await send({ type: 'failed', failures });
