@@ -31,6 +31,15 @@ const routes = {
     req.session.reset();
     res.end();
   },
+  '/regenerate': async (req: any, res: any) => {
+    await req.session.regenerate();
+    req.session.n = 1;
+    res.end();
+  },
+  '/short': (req: any, res: any) => {
+    req.session.setDuration(10 * MIN);
+    res.end();
+  },
   '/fill': (req: any, res: any) => {
     const size = Number(new URL(req.url, 'http://x').searchParams.get('size'));
     req.session.blob = 'b'.repeat(size);
@@ -88,8 +97,14 @@ for (const framework of FRAMEWORKS) {
       expect(written.createdAt + written.duration).toBe(issued + HOUR);
       expect(Date.parse(fresh.jar.get('session')!.attributes.expires as string)).toBeLessThanOrEqual(issued + HOUR);
 
-      await fresh.get('/reset');
-      expect(decodeJar(fresh).issuedAt).toBeGreaterThanOrEqual(now);
+      // reset, regenerate and setDuration each start a new absolute lifetime; a plain write does not.
+      for (const route of ['/reset', '/regenerate', '/short']) {
+        const browser = new Browser(app.url);
+        await browser.get('/count', { cookie: `session=${young}` });
+        expect(decodeJar(browser).issuedAt, route).toBe(issued);
+        await browser.get(route);
+        expect(decodeJar(browser).issuedAt, route).toBeGreaterThanOrEqual(now);
+      }
     });
 
     it('a session too big for one cookie is split, joined back, and stale chunks are expired when it shrinks', async () => {
