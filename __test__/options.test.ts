@@ -84,6 +84,19 @@ describe(`option validation (${BACKEND})`, () => {
     }
   });
 
+  it('without process.emitWarning (older Workers runtimes) a warning goes to console.warn instead of throwing', () => {
+    const original = process.emitWarning;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      (process as { emitWarning?: unknown }).emitWarning = undefined;
+      expect(() => createCodec({ cookieName: 'auth', secret: 'short' })).not.toThrow();
+      expect(warn.mock.calls).toEqual([[expect.stringMatching(/^ClientSessionsWarning \[ERR_CLIENT_SESSIONS_WEAK_SECRET\]: client-sessions-native: the secret for the auth cookie is only 5 bytes/)]]);
+    } finally {
+      process.emitWarning = original;
+      warn.mockRestore();
+    }
+  });
+
   it('a short secret is a setup warning of its own type and code, naming the cookie and the length in bytes', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {

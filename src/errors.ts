@@ -34,6 +34,19 @@ export type ErrorCode =
   | 'ERR_CLIENT_SESSIONS_ARGUMENT'
   | 'ERR_CLIENT_SESSIONS_KEY_ID';
 
+/**
+ * A process warning of type ClientSessionsWarning. Where the runtime has no
+ * process.emitWarning (Workers before compatibility date 2025-09-15, outside wrangler's
+ * stand-in), console.warn says the same, rather than the warning throwing at setup.
+ */
+export function emitWarning(message: string, code: ErrorCode): void {
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') {
+    process.emitWarning(message, { type: 'ClientSessionsWarning', code });
+  } else {
+    console.warn(`ClientSessionsWarning [${code}]: ${message}`);
+  }
+}
+
 export interface CodedError extends Error {
   code: ErrorCode;
 }

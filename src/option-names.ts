@@ -5,7 +5,7 @@
 // heard once per process, however many times the app builds its middleware.
 
 import type { CookieOptions } from './cookie';
-import { PACKAGE, type ErrorCode } from './errors';
+import { PACKAGE, emitWarning, type ErrorCode } from './errors';
 import type { SessionOptions } from './core/settings';
 import type { KeySetOptions } from './options';
 
@@ -119,7 +119,7 @@ export function warnAboutUnknownOptions(options: unknown, entry: OptionsEntry): 
   for (const { path, message } of findUnknownOptions(options, entry)) {
     if (warned.has(path)) continue;
     warned.add(path);
-    process.emitWarning(message, { type: 'ClientSessionsWarning', code: UNKNOWN_OPTION_CODE });
+    emitWarning(message, UNKNOWN_OPTION_CODE);
   }
 }
 

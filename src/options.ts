@@ -17,7 +17,7 @@ import {
   type SignatureAlgorithm,
 } from './algorithms';
 import type { BackendChoice, CookieFormat } from './codec';
-import { PACKAGE, codedError, type CodedError } from './errors';
+import { PACKAGE, codedError, emitWarning, type CodedError } from './errors';
 
 /** One key set: a `secret` both keys are derived from, or the two raw keys. */
 export interface KeySetOptions {
@@ -182,9 +182,9 @@ function warnAboutWeakSecrets(keys: readonly ResolvedKeySet[], cookieName: strin
     // Beside one raw key, the secret still derives the other one.
     if (set.secret === undefined || (set.encryptionKey && set.signatureKey) || set.secret.length >= MIN_SECRET_LENGTH) return;
     const which = keys.length > 1 ? `secret ${index}` : 'the secret';
-    process.emitWarning(
+    emitWarning(
       `${PACKAGE}: ${which} for the ${cookieName} cookie is only ${set.secret.length} bytes: use at least ${MIN_SECRET_LENGTH} random characters, e.g. crypto.randomBytes(32).toString('base64url')`,
-      { type: 'ClientSessionsWarning', code: 'ERR_CLIENT_SESSIONS_WEAK_SECRET' },
+      'ERR_CLIENT_SESSIONS_WEAK_SECRET',
     );
   });
 }

@@ -19,8 +19,12 @@ let state: LoadState | undefined;
 export function loadNative(): LoadState {
   if (state === undefined) {
     try {
+      // `#native-binding` is binding.js, except in bundles for Workers and browsers (the
+      // `workerd`, `worker` and `browser` conditions of package.json's `imports`), where it is
+      // no-native.ts: bundling binding.js there would pull in the platform package's .node file,
+      // which bundlers cannot load, and node:fs and node:child_process.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const binding = require('../../binding.js') as Partial<NativeBinding>;
+      const binding = require('#native-binding') as Partial<NativeBinding>;
       if (typeof binding.NativeCodec !== 'function') {
         throw new Error('the loaded binary does not export NativeCodec (it is from another version)');
       }

@@ -108,16 +108,18 @@ export const NODE_CRYPTO_XCHACHA20_POLY1305: XChaCha20Poly1305 = {
     const tagStart = sealed.length - POLY1305_TAG_LENGTH;
     if (tagStart < 0) return undefined;
     prepareNodeCrypto(key, nonce, nonceOffset);
-    let opened: Buffer;
+    let opened: Buffer | undefined;
     try {
       const decipher = createDecipheriv(AEAD_CIPHER, subkey, shortNonce, { authTagLength: POLY1305_TAG_LENGTH });
       decipher.setAAD(aad, { plaintextLength: tagStart });
       decipher.setAuthTag(sealed.subarray(tagStart));
-      opened = decipher.update(sealed.subarray(0, tagStart));
+      // Node checks the tag in final(); Workers' node:crypto (BoringSSL's one-shot AEAD) checks
+      // it in update(), which then throws a DOMException (OperationError) and returns nothing.
       try {
+        opened = decipher.update(sealed.subarray(0, tagStart));
         decipher.final();
       } catch {
-        opened.fill(0);
+        opened?.fill(0);
         return undefined;
       }
     } finally {

@@ -4,7 +4,7 @@
 
 import { debuglog } from 'node:util';
 
-import { PACKAGE, type ErrorCode } from '../errors';
+import { PACKAGE, emitWarning, type ErrorCode } from '../errors';
 
 export type ProblemLevel = 'debug' | 'warn' | 'error';
 
@@ -30,7 +30,7 @@ const debug = debuglog('client-sessions-native');
 
 export function defaultErrorHandler(err: SessionProblem): void {
   if (err.level === 'debug') debug('%s', err.message);
-  else process.emitWarning(err.message, { type: 'ClientSessionsWarning', code: err.code });
+  else emitWarning(err.message, err.code);
 }
 
 export function reportProblem(

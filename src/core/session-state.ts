@@ -6,7 +6,7 @@
 
 import type { Codec } from '../codec';
 import { resolveCookieOptions, serializeCookie, type CookieOptions, type ResolvedCookieOptions } from '../cookie';
-import { PACKAGE, codedError } from '../errors';
+import { PACKAGE, codedError, emitWarning } from '../errors';
 import { MAX_DURATION } from '../options';
 import { chunkCookiesIn, chunkCount, chunkName, format2ValueLength, splitValue, staleChunks } from './chunks';
 import { reportProblem } from './report';
@@ -520,11 +520,11 @@ function warnInsecureOnce(settings: SessionSettings): void {
   let why = 'it has cookie.secure: true';
   if (/^__(?:host|secure)-/i.test(cookieName)) why = 'it is Secure (cookies named __Host-… or __Secure-… must be)';
   else if (cookie.sameSite === 'none' || cookie.partitioned) why = 'it is Secure (SameSite=None and Partitioned cookies must be)';
-  process.emitWarning(
+  emitWarning(
     `${PACKAGE}: the ${cookieName} cookie was not sent, because the request came over plain HTTP and ${why}, which browsers only accept over HTTPS. ` +
       `Use cookie.secure: 'auto' to send it over HTTPS only where the connection allows; behind a TLS proxy, set proxy: true or Express "trust proxy". ` +
       `(Shown once; NODE_DEBUG=client-sessions-native logs each request.)`,
-    { type: 'ClientSessionsWarning', code: 'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION' },
+    'ERR_CLIENT_SESSIONS_INSECURE_CONNECTION',
   );
 }
 
