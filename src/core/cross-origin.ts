@@ -158,6 +158,9 @@ function checkTrustedOrigin(origin: string): string {
       `trustedOrigins: "${origin}" ${why}; write an origin as browsers send it in the Origin header, scheme://host[:port] with no path, e.g. "https://app.example.com"`,
     );
   };
+  // Said first: a line break (an origin list split badly, a value from a file) otherwise read as
+  // a missing scheme, which sends the reader looking for the wrong mistake.
+  if (/[\s\0-\x1f\x7f]/.test(origin)) return fail('contains a line break, a space or another control character');
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(origin);
   if (!match) return fail('has no scheme://');
   if (match[2] === '') return fail('needs a host');
