@@ -26,6 +26,10 @@ describe(`format 2 chunks (${BACKEND})`, () => {
     const second = 4096 - ('s.1='.length + overhead);
     expect(chunkCount('s', first + second, overhead, 4)).toBe(2);
     expect(chunkCount('s', first + second + 1, overhead, 4)).toBe(3);
+    // Up to the cap exactly, and no further.
+    expect(chunkCount('s', first + 1, overhead, 2)).toBe(2);
+    expect(chunkCount('s', 3 * first, overhead, 4)).toBe(4);
+    expect(chunkCount('s', 3 * first, overhead, 3)).toBeUndefined();
     // Past the cap, or past four whatever the cap says, there is no answer.
     expect(chunkCount('s', first + 1, overhead, 1)).toBeUndefined();
     expect(chunkCount('s', 4 * 4096, overhead, 9)).toBeUndefined();

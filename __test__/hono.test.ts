@@ -98,6 +98,19 @@ describe(`client-sessions-native/hono (${BACKEND})`, () => {
     expect(sessionIn(await app.request('/switch', { headers: { cookie } }))).toEqual({ user: 'grace' });
   });
 
+  it('c.set(key, the session itself) is no change: nothing is written (found by mutation testing)', async () => {
+    const app = new Hono().use(sessionsFor()).get('/same', (c) => {
+      c.set('session', c.get('session'));
+      return c.text('ok');
+    });
+    const cookie = cookieFrom(await new Hono().use(sessionsFor()).get('/', (c) => {
+      c.get('session').user = 'ada';
+      return c.text('ok');
+    }).request('/'));
+    const same = await app.request('/same', { headers: { cookie } });
+    expect(same.headers.getSetCookie()).toEqual([]);
+  });
+
   it('c.set(key, object) replaces the content at once; anything else throws the TypeError there', async () => {
     const thrown: string[] = [];
     const app = new Hono()

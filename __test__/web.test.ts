@@ -248,6 +248,21 @@ describe(`client-sessions-native/web (${BACKEND})`, () => {
       // Unless proxy: true and the Headers carry X-Forwarded-Proto.
       expect(secureOf(write({ cookie: { secure: 'auto' }, proxy: true }, new Headers({ 'x-forwarded-proto': 'http' })))).toEqual([false]);
       expect(write({ cookie: { secure: true }, proxy: true }, new Headers({ 'x-forwarded-proto': 'http' }))).toEqual([]);
+      // proxy: true changes nothing without the header, nor for a string or nothing at all; and
+      // without proxy: true the header is not read (found by mutation testing).
+      for (const input of [new Headers(), 'a=b', null] as const) {
+        expect(secureOf(write({ cookie: { secure: true }, proxy: true }, input as Headers | string)), String(input)).toEqual([true]);
+      }
+      expect(secureOf(write({ cookie: { secure: true } }, new Headers({ 'x-forwarded-proto': 'http' })))).toEqual([true]);
+    });
+
+    it('reads the first X-Forwarded-Proto entry whatever its spacing and case', () => {
+      const s = store({ cookie: { secure: 'auto' }, proxy: true });
+      for (const proto of ['https , http', ' HTTPS', 'Https']) {
+        const session = s.load(new Request('http://app.example/', { headers: { 'x-forwarded-proto': proto } }));
+        session.x = 1;
+        expect(secureOf(s.setCookies(session)), proto).toEqual([true]);
+      }
     });
   });
 
