@@ -961,3 +961,61 @@ fn debug_shows_the_format_and_no_key_material() {
   assert!(shown.contains("V2") && shown.contains(&DAY.to_string()));
   assert!(!shown.contains("secret"));
 }
+
+// The boundaries cargo-mutants found unpinned (`>` against `>=` and `==`).
+
+#[test]
+fn timestamps_up_to_the_largest_exact_integer_are_valid_and_one_more_is_malformed() {
+  let codec = codec();
+  let at_max = forged(
+    2,
+    1,
+    "session",
+    MAX_TIMESTAMP,
+    MAX_TIMESTAMP,
+    JSON.as_bytes(),
+  );
+  assert_eq!(valid(&codec.decode(at_max.as_bytes(), MAX_TIMESTAMP)), JSON);
+  for (issued, expires) in [
+    (MAX_TIMESTAMP + 1, MAX_TIMESTAMP + 1),
+    (0, MAX_TIMESTAMP + 1),
+  ] {
+    let over = forged(2, 1, "session", issued, expires, JSON.as_bytes());
+    assert_eq!(
+      reason(codec.decode(over.as_bytes(), 0)),
+      InvalidReason::Malformed
+    );
+  }
+  // Encoding: issued at the largest timestamp is allowed, one more is not.
+  let sealed = codec
+    .encode_with_iv(JSON, MAX_TIMESTAMP, 0, &NONCE, MAX_TIMESTAMP, 1)
+    .unwrap();
+  assert_eq!(valid(&codec.decode(sealed.as_bytes(), MAX_TIMESTAMP)), JSON);
+  assert_eq!(
+    codec.encode_with_iv(JSON, MAX_TIMESTAMP, 0, &NONCE, MAX_TIMESTAMP + 1, 1),
+    Err(EncodeError::TimestampOutOfRange)
+  );
+}
+
+#[test]
+fn a_joined_value_of_exactly_16_kib_is_looked_at_and_one_byte_more_is_too_large() {
+  let codec = codec();
+  // "AgI" decodes to 0x02 0x02 ...: format 2, two chunks; the rest is filler that fails later.
+  let first = format!("AgI{}", "A".repeat(MAX_COOKIE_VALUE_LEN - 3 - 10));
+  for (second, expected) in [("B".repeat(10), false), ("B".repeat(11), true)] {
+    let header = format!("session={first}; session.1={second}");
+    let decoded = codec.decode_from_header(header.as_bytes(), 0);
+    assert_eq!(
+      decoded.reason == Some(InvalidReason::TooLarge),
+      expected,
+      "{decoded:?}"
+    );
+  }
+  // A first piece of exactly 16 KiB that asks for a second is joined, and then too large.
+  let whole = format!("AgI{}", "A".repeat(MAX_COOKIE_VALUE_LEN - 3));
+  let header = format!("session={whole}; session.1=B");
+  assert_eq!(
+    reason(codec.decode_from_header(header.as_bytes(), 0)),
+    InvalidReason::TooLarge
+  );
+}
