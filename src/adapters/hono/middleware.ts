@@ -8,7 +8,7 @@ import { reportProblem } from '../../core/report';
 import type { SessionMethods, SessionState } from '../../core/session-state';
 import type { SessionOptions } from '../../core/settings';
 import { webRequestView } from '../web/request-view';
-import { cookieNameOf, storeParts } from '../web/store';
+import { appendSetCookies, storeParts } from '../web/store';
 
 /** The middleware's options: the session options, with onError receiving Hono's Context. */
 export type HonoSessionOptions = SessionOptions<Context>;
@@ -63,31 +63,25 @@ function assignThrough(c: Context, requestKey: string, state: SessionState<Conte
 }
 
 /**
- * Adds our Set-Cookie values to the response. One of the same name already there (the
- * application's, e.g. hono/cookie's setCookie) is replaced, as the Connect and Fastify adapters
- * do: the session's cookie wins, and every other cookie stays.
+ * Adds our Set-Cookie values to the response, as the web store's commit does (a cookie of the
+ * same name already there, e.g. hono/cookie's, is replaced). To the response's own headers when
+ * they can change: c.header() on a finished response copies it into a new Response around the
+ * same body stream, which took @hono/node-server off its fast path (a /write cost 214 µs of CPU
+ * against 131 µs; bench:http).
  */
 function addSetCookies(c: Context, ours: readonly string[]): void {
-  let headers = c.res.headers;
-  const existing = headers.getSetCookie();
-  const names = new Set(ours.map(cookieNameOf));
-  const replacing = existing.some((line) => names.has(cookieNameOf(line)));
   try {
-    // The response's own headers, when they can change: c.header() on a finished response
-    // copies it into a new Response around the same body stream, which took @hono/node-server
-    // off its fast path (a /write cost 214 µs of CPU against 131 µs with this; bench:http).
-    if (replacing) headers.delete('set-cookie');
+    appendSetCookies(c.res.headers, ours);
+    return;
   } catch {
-    // Immutable (Response.redirect(), a fetch() response): c.header() makes the copy that can.
-    c.header('Set-Cookie', undefined);
-    headers = c.res.headers;
+    // Immutable (Response.redirect(), a fetch() response): the first change threw, so nothing
+    // changed; c.header() makes the copy that can change, without the Set-Cookie values, which
+    // go back first.
   }
-  if (replacing) for (const line of existing) if (!names.has(cookieNameOf(line))) headers.append('set-cookie', line);
-  try {
-    for (const cookie of ours) headers.append('set-cookie', cookie);
-  } catch {
-    for (const cookie of ours) c.header('Set-Cookie', cookie, { append: true });
-  }
+  const existing = c.res.headers.getSetCookie();
+  c.header('Set-Cookie', undefined);
+  for (const line of existing) c.res.headers.append('set-cookie', line);
+  appendSetCookies(c.res.headers, ours);
 }
 
 /**

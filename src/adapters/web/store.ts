@@ -91,7 +91,7 @@ export function storeParts<Input>(options: SessionOptions<Input> | undefined, en
  * commit of this session, or the application's) is taken out first, as the Connect and Fastify
  * adapters do: the browser would keep whichever came last, and the session's is the one meant.
  */
-function appendSetCookies(headers: Headers, ours: readonly string[]): void {
+export function appendSetCookies(headers: Headers, ours: readonly string[]): void {
   const existing = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [];
   const names = new Set(ours.map(cookieNameOf));
   if (existing.some((line) => names.has(cookieNameOf(line)))) {
@@ -102,7 +102,7 @@ function appendSetCookies(headers: Headers, ours: readonly string[]): void {
 }
 
 /** The name a Set-Cookie line sets. */
-export function cookieNameOf(line: string): string {
+function cookieNameOf(line: string): string {
   const eq = line.indexOf('=');
   return (eq < 0 ? line : line.slice(0, eq)).trim();
 }
