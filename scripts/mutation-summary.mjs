@@ -55,7 +55,8 @@ function line(name, counts) {
   return (
     `${name.padEnd(26)} killed ${String(counts.killed).padStart(5)}${atLoad}  survived ${String(counts.survived).padStart(4)}` +
     `  equivalent-listed ${String(counts.equivalent).padStart(3)}  timeout ${String(counts.timeout).padStart(3)}` +
-    `  no-coverage ${String(counts.noCoverage).padStart(3)}  other ${String(counts.other).padStart(3)}  score ${score(counts).toFixed(2)}%`
+    `  no-coverage ${String(counts.noCoverage).padStart(3)}${counts.ignored === undefined ? '' : `  ignored (static) ${String(counts.ignored).padStart(3)}`}` +
+    `  other ${String(counts.other).padStart(3)}  score ${score(counts).toFixed(2)}%`
   );
 }
 
@@ -83,7 +84,7 @@ for (const backend of ['js', 'native']) {
   const files = strykerFiles(backend);
   if (files === undefined) continue;
   const report = { files };
-  const counts = { killed: 0, killedAtLoad: 0, survived: 0, equivalent: 0, timeout: 0, noCoverage: 0, other: 0 };
+  const counts = { killed: 0, killedAtLoad: 0, survived: 0, equivalent: 0, timeout: 0, noCoverage: 0, ignored: 0, other: 0 };
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const lines = source.split('\n');
     for (const m of mutants) {
@@ -99,7 +100,8 @@ for (const backend of ['js', 'native']) {
         const near = (lines[m.location.start.line - 1] ?? '').trim();
         if (takeEquivalent(`stryker-${backend}`, file, m.mutatorName, m.replacement, near)) counts.equivalent++;
         else survivors.push(`stryker-${backend} ${m.status} ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} -> ${JSON.stringify(m.replacement)}\n    ${near}`);
-      } else counts.other++; // CompileError, RuntimeError, Ignored: not counted in the score
+      } else if (m.status === 'Ignored') counts.ignored++; // static, see stryker.config.mjs: not counted in the score
+      else counts.other++; // CompileError, RuntimeError: not counted in the score
     }
   }
   rows.push([`stryker-${backend}`, counts]);
