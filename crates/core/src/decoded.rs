@@ -150,3 +150,21 @@ impl Decoded {
     matches!(self.status, DecodeStatus::Valid | DecodeStatus::Expired)
   }
 }
+
+#[cfg(test)]
+mod tests {
+  use super::CookieFormat;
+
+  // The binding turns the `format` option into a CookieFormat and packs the decoded format back
+  // as a digit; cargo-mutants runs this crate's tests only, which otherwise never reach either.
+  #[test]
+  fn format_numbers_are_one_and_two_and_nothing_else() {
+    assert_eq!(CookieFormat::from_number(1), Some(CookieFormat::V1));
+    assert_eq!(CookieFormat::from_number(2), Some(CookieFormat::V2));
+    for other in [0, 3, 10, u32::MAX] {
+      assert_eq!(CookieFormat::from_number(other), None, "format {other}");
+    }
+    assert_eq!(CookieFormat::V1.number(), 1);
+    assert_eq!(CookieFormat::V2.number(), 2);
+  }
+}
