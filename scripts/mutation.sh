@@ -4,7 +4,7 @@
 # (scripts/mutation-summary.mjs; the target is 90% of non-equivalent mutants killed). This is
 # `npm run test:mutation`, not part of `npm test`. On two cores, the whole run of 2026-12-01 took
 # 61 minutes for StrykerJS's js project (reusing 874 results of 4,614 from its incremental file),
-# 2 for the native project, and about half an hour for cargo-mutants' 407 mutants.
+# 2 for the native project, and 15 for cargo-mutants' 407 mutants (jobs 2).
 #
 #   scripts/mutation.sh              all three runs, then the summary
 #   scripts/mutation.sh js           StrykerJS on src/ with the vitest js project
