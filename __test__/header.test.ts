@@ -27,6 +27,17 @@ describe(`decodeFromHeader (${BACKEND})`, () => {
     }
   });
 
+  // Node's HTTP parser and fetch's Headers give Latin-1 strings, but a header string handed in
+  // by hand may hold any character. The native binding narrows ASCII strings to bytes as they
+  // are; truncating wider characters instead would read U+0173 as "s".
+  it('characters beyond ASCII neither hide the cookie nor stand in for its own characters', () => {
+    expect(codec.decodeFromHeader(`x=\u0173\u00e9\u{1f600}; session=${cookie}; y=\ud800`, T0)).toMatchObject({ status: 'valid', json: '{"n":1}' });
+    expect(codec.decodeFromHeader(`\u0173ession=${cookie}`, T0).status).toBe('absent');
+    const at = cookie.length - 5;
+    const widened = cookie.slice(0, at) + String.fromCharCode(0x100 + cookie.charCodeAt(at)) + cookie.slice(at + 1);
+    expect(codec.decodeFromHeader(`session=${widened}`, T0)).toMatchObject({ status: 'invalid', reason: 'malformed' });
+  });
+
   it('with duplicates, the first valid cookie wins', () => {
     const other = codec.encode('{"n":2}', T0, DAY);
     expect(codec.decodeFromHeader(`session=junk; session=${other}; session=${cookie}`, T0).json).toBe('{"n":2}');

@@ -10,6 +10,7 @@ const INVALID = 0x69; // 'i'
 const EXPIRED = 0x65; // 'e'
 const REFRESH = 0x31; // '1'
 const ZERO = 0x30; // '0'
+const NINE = 0x39; // '9'
 
 export function unpackDecoded(packed: string): DecodeResult {
   const kind = packed.charCodeAt(0);
@@ -30,18 +31,24 @@ export function unpackDecoded(packed: string): DecodeResult {
   }
   const format = (packed.charCodeAt(2) - ZERO) as CookieFormat;
   const first = kind === EXPIRED ? 3 : 4;
-  const d1 = packed.indexOf('.', first);
-  const d2 = packed.indexOf('.', d1 + 1);
-  const d3 = packed.indexOf('.', d2 + 1);
-  const d4 = kind === EXPIRED ? packed.length : packed.indexOf('.', d3 + 1);
-  const keyIndex = Number(packed.slice(first, d1));
-  const createdAt = Number(packed.slice(d1 + 1, d2));
-  const duration = Number(packed.slice(d2 + 1, d3));
-  const issuedAt = Number(packed.slice(d3 + 1, d4));
+  // The numbers are read digit by digit: `Number(packed.slice(…))` made a string and a runtime
+  // call for each of the four (about 1,800 instructions per decode). Whole numbers up to 2^53
+  // are exact in a double, and the core writes no others (the digit is added whole: `n * 10 + c -
+  // ZERO` rounds at 2^53 before subtracting). Each loop stops at the first non-digit
+  // (the `.` after a number; past the end of an expired result, charCodeAt's NaN).
+  let at = first;
+  let keyIndex = 0;
+  for (let c = packed.charCodeAt(at); c >= ZERO && c <= NINE; c = packed.charCodeAt(++at)) keyIndex = keyIndex * 10 + (c - ZERO);
+  let createdAt = 0;
+  for (let c = packed.charCodeAt(++at); c >= ZERO && c <= NINE; c = packed.charCodeAt(++at)) createdAt = createdAt * 10 + (c - ZERO);
+  let duration = 0;
+  for (let c = packed.charCodeAt(++at); c >= ZERO && c <= NINE; c = packed.charCodeAt(++at)) duration = duration * 10 + (c - ZERO);
+  let issuedAt = 0;
+  for (let c = packed.charCodeAt(++at); c >= ZERO && c <= NINE; c = packed.charCodeAt(++at)) issuedAt = issuedAt * 10 + (c - ZERO);
   if (kind === EXPIRED) return { status: 'expired', createdAt, duration, issuedAt, format, keyIndex, chunkCookies, refresh: false };
   return {
     status: 'valid',
-    json: packed.slice(d4 + 1),
+    json: packed.slice(at + 1),
     createdAt,
     duration,
     issuedAt,

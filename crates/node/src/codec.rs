@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::convert::{coded, millis, now_millis, CodedError};
 use crate::packed::pack;
+use crate::text::{Utf8Out, Utf8Text};
 
 /// One key set: a `secret` to derive both keys from, or both raw keys; and format 2's key id
 /// name, when it has one.
@@ -80,24 +81,25 @@ impl NativeCodec {
   /// `json` sealed with the first key set into a cookie value of the codec's format. Format 2
   /// also seals `issuedAt` and the number of cookies the value is split across (`chunks`, 1 to
   /// 4); format 1 ignores `issuedAt` and takes `chunks` 1 only.
-  #[napi]
+  #[napi(ts_return_type = "string")]
   pub fn encode(
     &self,
-    json: String,
+    #[napi(ts_arg_type = "string")] json: Utf8Text,
     created_at: f64,
     duration: f64,
     issued_at: f64,
     chunks: f64,
-  ) -> Result<String, CodedError> {
+  ) -> Result<Utf8Out, CodedError> {
     self
       .inner
       .encode_issued(
-        &json,
+        json.as_str(),
         millis(created_at, "createdAt")?,
         millis(duration, "duration")?,
         millis(issued_at, "issuedAt")?,
         chunk_count(chunks)?,
       )
+      .map(|value| Utf8Out(value.into_bytes()))
       .map_err(|e| coded(e.code(), e))
   }
 
@@ -128,19 +130,29 @@ impl NativeCodec {
 
   /// Decodes one cookie value into the packed result described in `packed.rs`. Bad cookies
   /// are a status, never an exception.
-  #[napi]
-  pub fn decode(&self, value: String, now: f64) -> Result<String, CodedError> {
-    Ok(pack(self.inner.decode(value.as_bytes(), now_millis(now)?)))
+  #[napi(ts_return_type = "string")]
+  pub fn decode(
+    &self,
+    #[napi(ts_arg_type = "string")] value: Utf8Text,
+    now: f64,
+  ) -> Result<Utf8Out, CodedError> {
+    Ok(Utf8Out(pack(
+      self.inner.decode(value.as_bytes(), now_millis(now)?),
+    )))
   }
 
   /// Finds this codec's cookie in a raw `Cookie` header and decodes it, in one call; the
   /// result is packed as for `decode`.
-  #[napi]
-  pub fn decode_from_header(&self, header: String, now: f64) -> Result<String, CodedError> {
+  #[napi(ts_return_type = "string")]
+  pub fn decode_from_header(
+    &self,
+    #[napi(ts_arg_type = "string")] header: Utf8Text,
+    now: f64,
+  ) -> Result<Utf8Out, CodedError> {
     let decoded = self
       .inner
       .decode_from_header(header.as_bytes(), now_millis(now)?);
-    Ok(pack(decoded))
+    Ok(Utf8Out(pack(decoded)))
   }
 
   /// The MAC client-sessions' `util.computeHmac` returns, with the key set at `keyIndex`.

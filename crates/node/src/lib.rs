@@ -5,3 +5,4 @@
 mod codec;
 mod convert;
 mod packed;
+mod text;
