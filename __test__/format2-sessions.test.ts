@@ -40,6 +40,10 @@ const routes = {
     req.session.setDuration(10 * MIN);
     res.end();
   },
+  '/touch': (req: any, res: any) => {
+    req.session.touch();
+    res.end();
+  },
   '/fill': (req: any, res: any) => {
     const size = Number(new URL(req.url, 'http://x').searchParams.get('size'));
     req.session.blob = 'b'.repeat(size);
@@ -105,6 +109,23 @@ for (const framework of FRAMEWORKS) {
         await browser.get(route);
         expect(decodeJar(browser).issuedAt, route).toBeGreaterThanOrEqual(now);
       }
+    });
+
+    // Format 2 seals when a session ends, not how long it lasts: touch() and setDuration work
+    // from the configured duration, not from whatever the cookie had left.
+    it("touch() gives a session the configured duration from now, whatever its cookie had left, and keeps when it began", async () => {
+      app = await startApp(framework, [sessions({ ...OPTIONS, duration: 24 * HOUR, secureSessionMethods: true })], routes);
+      const before = Date.now();
+      // Issued two hours ago, ending in one: three hours in all, not the configured day.
+      const issued = before - 2 * HOUR;
+      const cookie = codec.encode('{"n":1}', issued, 3 * HOUR, issued);
+      const browser = new Browser(app.url);
+      await browser.get('/touch', { cookie: `session=${cookie}` });
+      const after = Date.now();
+      const written = decodeJar(browser);
+      expect(written).toMatchObject({ status: 'valid', issuedAt: issued, json: '{"n":1}' });
+      expect(written.createdAt + written.duration).toBeGreaterThanOrEqual(before + 24 * HOUR);
+      expect(written.createdAt + written.duration).toBeLessThanOrEqual(after + 24 * HOUR);
     });
 
     it('a session too big for one cookie is split, joined back, and stale chunks are expired when it shrinks', async () => {
